@@ -1,0 +1,1 @@
+"""Veiviser service catalogue: municipal low-threshold services and the routing table for young people."""

@@ -1,0 +1,223 @@
+"""The ``veiviser`` command: database setup, import and export, maintainers, routing from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from service_catalog.db import get_engine
+    from service_catalog.migrate import upgrade
+
+    upgrade(get_engine())
+    _out("database schema is up to date")
+    return 0
+
+
+def cmd_db_seed(args: argparse.Namespace) -> int:
+    from service_catalog.config import get_settings
+    from service_catalog.db import get_engine
+    from service_catalog.seed import seed
+
+    with Session(get_engine()) as session:
+        report = seed(session, get_settings(), force=args.force)
+    _out(
+        f"municipalities added: {report.municipalities_added}; "
+        f"catalogue files loaded: {', '.join(report.files_loaded) or 'none'}; "
+        f"kept as they are: {', '.join(report.files_skipped) or 'none'}"
+    )
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    return cmd_db_upgrade(args) or cmd_db_seed(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service_catalog.config import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "service_catalog.main:app",
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        reload=args.reload,
+        access_log=False,  # request lines can carry query text; keep logs free of what people typed
+    )
+    return 0
+
+
+def _read_document(path: Path):  # type: ignore[no-untyped-def]
+    from service_catalog.interchange import parse_csv, parse_yaml
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        return parse_csv(text, source_name=path.name)
+    return parse_yaml(text, source_name=path.name)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from service_catalog.db import get_engine
+    from service_catalog.errors import ImportRejected
+    from service_catalog.importer import apply_import, plan_import
+
+    path = Path(args.file)
+    with Session(get_engine()) as session:
+        try:
+            document = _read_document(path)
+            if args.dry_run:
+                plan = plan_import(session, document, replace=not args.keep_missing)
+            else:
+                plan = apply_import(session, document, actor=args.actor, replace=not args.keep_missing)
+                session.commit()
+        except ImportRejected as rejected:
+            session.rollback()
+            _err(f"{path.name}: {rejected.message}")
+            for p in rejected.problems:
+                where = f"line {p.line}" if p.line else "file"
+                _err(f"  {where}, {p.field}: {p.message}")
+            return 1
+    _out(json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    if args.dry_run:
+        _out("dry run: nothing was written")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from service_catalog.db import get_engine
+    from service_catalog.importer import export_document
+    from service_catalog.interchange import dump_csv, dump_yaml
+
+    kommune = None if args.scope == "national" else args.scope
+    with Session(get_engine()) as session:
+        document = export_document(session, kommune)
+    text = dump_csv(document) if args.format == "csv" else dump_yaml(document)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_maintainer_add(args: argparse.Namespace) -> int:
+    from service_catalog.auth import create_maintainer
+    from service_catalog.db import get_engine
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = os.environ.get("VEIVISER_NEW_PASSWORD") or getpass.getpass("Password: ")
+    with Session(get_engine()) as session:
+        create_maintainer(session, args.username, password, municipalities=args.kommune or [], national=args.national)
+        session.commit()
+    scope = "national" if args.national else ", ".join(args.kommune or [])
+    _out(f"maintainer {args.username} created ({scope})")
+    return 0
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from service_catalog.db import get_engine
+    from service_catalog.route_answer import answer_route
+    from service_catalog.vocabulary import get_vocabulary
+
+    vocabulary = get_vocabulary()
+    if not vocabulary.is_need(args.need):
+        _err(f"'{args.need}' is not a need code")
+        return 2
+    zone = ZoneInfo("Europe/Oslo")
+    at = datetime.fromisoformat(args.at) if args.at else datetime.now(zone)
+    at = at if at.tzinfo else at.replace(tzinfo=zone)
+    with Session(get_engine()) as session:
+        answer = answer_route(session, vocabulary, need=args.need, kommunenummer=args.kommune, age=args.age, at=at)
+    if args.json:
+        _out(answer.model_dump_json(indent=2))
+        return 0
+    _out(f"{answer.need} ({answer.urgency}) in {answer.kommune.name if answer.kommune else 'unknown kommune'}")
+    for i, door in enumerate(answer.doors, 1):
+        state = "open" if door.open_now else ("closed" if door.open_now is False else "hours unknown")
+        _out(f"{i:2}. [{door.category}] {door.name} - {door.phone or door.url or ''} ({state}) - {door.why}")
+    for ex in answer.excluded:
+        _out(f"    left out: [{ex.category}] {ex.name}: {ex.reason} ({ex.detail})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="veiviser", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema and seed data").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply Alembic migrations").set_defaults(func=cmd_db_upgrade)
+    seed = db.add_parser("seed", help="load the municipality list and the seed catalogue where still empty")
+    seed.add_argument("--force", action="store_true", help="import the seed files even over existing data")
+    seed.set_defaults(func=cmd_db_seed)
+
+    setup = sub.add_parser("setup", help="upgrade the schema, then seed (what 'make run' does)")
+    setup.add_argument("--force", action="store_true")
+    setup.set_defaults(func=cmd_setup)
+
+    serve = sub.add_parser("serve", help="start the catalogue web service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--reload", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    imp = sub.add_parser("import", help="import a catalogue file (YAML or CSV), all or nothing")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check and show the changes without writing")
+    imp.add_argument("--keep-missing", action="store_true", help="do not deactivate services missing from the file")
+    imp.add_argument("--actor", default=os.environ.get("USER", "cli"), help="name written to the audit log")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export a municipality (kommunenummer) or 'national'")
+    exp.add_argument("scope")
+    exp.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+    exp.add_argument("-o", "--output")
+    exp.set_defaults(func=cmd_export)
+
+    maint = sub.add_parser("maintainer", help="catalogue maintainers").add_subparsers(dest="m_command", required=True)
+    add = maint.add_parser("add", help="create a maintainer (password from stdin, VEIVISER_NEW_PASSWORD or a prompt)")
+    add.add_argument("username")
+    add.add_argument("--kommune", action="append", help="kommunenummer this maintainer may edit (repeatable)")
+    add.add_argument("--national", action="store_true", help="may edit national services and every municipality")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(func=cmd_maintainer_add)
+
+    route = sub.add_parser("route", help="show the doors for a need")
+    route.add_argument("need")
+    route.add_argument("--kommune")
+    route.add_argument("--age", type=int)
+    route.add_argument("--at", help="ISO time, e.g. 2026-11-23T22:00")
+    route.add_argument("--json", action="store_true")
+    route.set_defaults(func=cmd_route)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``veiviser`` command."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

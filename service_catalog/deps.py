@@ -1,0 +1,18 @@
+"""FastAPI dependencies, named once and used as types in the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from service_catalog.config import Settings, get_settings
+from service_catalog.db import get_engine, get_session
+from service_catalog.vocabulary import Vocabulary, get_vocabulary
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
+EngineDep = Annotated[Engine, Depends(get_engine)]

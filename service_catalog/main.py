@@ -1,0 +1,103 @@
+"""The catalogue's FastAPI application: routers, error mapping and the limits every request meets."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service_catalog.api.routes import admin, auth, health, hsds, lookups, routing
+from service_catalog.config import get_settings
+from service_catalog.errors import CatalogError, ImportRejected
+
+log = logging.getLogger("veiviser.catalogue")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app() -> FastAPI:
+    """Build the application (settings are read when the first request needs them)."""
+    app = FastAPI(
+        title="Veiviser service catalogue",
+        version="1.0.0",
+        description="The municipal catalogue of low-threshold services for young people, and the routing table "
+        "that decides which door answers which need.",
+    )
+    for module in (health, lookups, routing, hsds, auth, admin):
+        app.include_router(module.router)
+    _install_error_handlers(app)
+    _install_limits(app)
+    return app
+
+
+def _problem(status: int, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message, **extra})
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ImportRejected)
+    async def _import_rejected(_request: Request, exc: ImportRejected) -> JSONResponse:
+        problems = [{"line": p.line, "field": p.field, "message": p.message} for p in exc.problems]
+        return _problem(exc.status_code, exc.message, problems=problems)
+
+    @app.exception_handler(CatalogError)
+    async def _catalog_error(_request: Request, exc: CatalogError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        response = _problem(exc.status_code, exc.message)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Say where and what, never echo the input back (ASVS 16.5.4).
+        problems = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())), "message": str(err.get("msg", "invalid"))}
+            for err in exc.errors()
+        ]
+        return _problem(422, "the request is not valid", problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _problem(exc.status_code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = uuid.uuid4().hex[:12]
+        log.error("unhandled error %s on %s %s", request_id, request.method, request.url.path, exc_info=exc)
+        return _problem(500, "internal error", request_id=request_id)
+
+
+def _install_limits(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _limits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        limit = get_settings().max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return _problem(413, f"the request body is larger than {limit} bytes")
+        if declared is None and request.method in {"POST", "PUT", "PATCH"}:
+            body = await request.body()
+            if len(body) > limit:
+                return _problem(413, f"the request body is larger than {limit} bytes")
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+app = create_app()

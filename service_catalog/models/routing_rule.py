@@ -1,0 +1,47 @@
+"""The routing table maintainers edit: a need maps to ordered door codes, per age band and urgency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import model_validator
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from service_catalog.field_types import Age, Note
+from service_catalog.vocabulary import DoorCode, NeedCode, Urgency
+
+
+class RoutingRuleBase(SQLModel):
+    need: NeedCode = Field(max_length=40, index=True)
+    urgency: Urgency = Field(max_length=10)
+    doors: list[DoorCode] = Field(sa_column=Column(JSON, nullable=False), min_length=1, max_length=20)
+    age_min: Age | None = None
+    age_max: Age | None = None
+    note: Note | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> RoutingRuleBase:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError("age_min is above age_max")
+        if len(set(self.doors)) != len(self.doors):
+            raise ValueError("a door is listed twice")
+        return self
+
+
+class RoutingRule(RoutingRuleBase, table=True):
+    """``kommunenummer`` is empty for the national rule; a municipal rule overrides it locally."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kommunenummer: str | None = Field(default=None, foreign_key="municipality.kommunenummer", max_length=4, index=True)
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class RoutingRuleIn(RoutingRuleBase):
+    pass
+
+
+class RoutingRulePublic(RoutingRuleBase):
+    id: int
+    kommunenummer: str | None
+    updated_at: datetime

@@ -1,0 +1,110 @@
+"""Builds the answer of ``GET /api/v1/route`` from the database and the pure routing functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from service_catalog import catalog
+from service_catalog.models.municipality import MunicipalityPublic
+from service_catalog.models.route import DoorOut, Excluded, RouteAnswer, RuleUsed
+from service_catalog.routing import PROBE_AGES, Rule, choose_rule, has_first_line_door, route_doors
+from service_catalog.vocabulary import Lang, Urgency, Vocabulary
+
+# The need whose doors are added when a rule leaves nothing usable (or only specialist doors).
+FALLBACK_NEED = "snakke_med_noen"
+
+
+def answer_route(
+    session: Session,
+    vocabulary: Vocabulary,
+    *,
+    need: str,
+    kommunenummer: str | None,
+    age: int | None,
+    at: datetime,
+    lang: Lang = Lang.nb,
+    urgency: Urgency | None = None,
+) -> RouteAnswer:
+    """The ordered doors for a need in a municipality at a moment, with the reasons."""
+    municipality = catalog.get_municipality(session, kommunenummer) if kommunenummer else None
+    kommune = municipality.kommunenummer if municipality else None
+    rules = [catalog.rule_of(r) for r in catalog.rules_for_need(session, need, kommune)]
+    rule = choose_rule(rules, kommunenummer=kommune, age=age, urgency=urgency)
+    absent = frozenset(a.door for a in catalog.absences(session, kommune))
+
+    # One query for every door any rule of this need could name; the age probes reuse it.
+    fallback_rules = [catalog.rule_of(r) for r in catalog.rules_for_need(session, FALLBACK_NEED, kommune)]
+    doors_named = sorted({d for r in [*rules, *fallback_rules] for d in r.doors})
+    candidates = [catalog.candidate_of(s) for s in catalog.services_for_doors(session, doors_named, kommune)]
+
+    def run(r: Rule, a: int | None) -> tuple[list[DoorOut], list[Excluded]]:
+        routed = route_doors(
+            r,
+            candidates,
+            vocabulary=vocabulary,
+            kommunenummer=kommune,
+            absent=absent,
+            age=a,
+            at=at,
+            lang=lang,
+        )
+        return routed.doors, routed.excluded
+
+    doors, excluded = run(rule, age) if rule else ([], [])
+    fallback = False
+    if not doors or not has_first_line_door(doors, vocabulary):
+        general = choose_rule(fallback_rules, kommunenummer=kommune, age=age)
+        if general is not None and general != rule:
+            extra, extra_excluded = run(general, age)
+            seen = {(d.category, d.service_id) for d in doors}
+            doors += [d for d in extra if (d.category, d.service_id) not in seen]
+            excluded += extra_excluded
+            fallback = True
+    age_dependent = False
+    if age is None and rule is not None:
+        signatures = set()
+        for probe in PROBE_AGES:
+            probe_rule = choose_rule(rules, kommunenummer=kommune, age=probe, urgency=urgency) or rule
+            probe_doors, _ = run(probe_rule, probe)
+            signatures.add(tuple((d.category, d.service_id) for d in probe_doors))
+        age_dependent = len(signatures) > 1
+    return RouteAnswer(
+        need=need,
+        urgency=rule.urgency if rule else (urgency or Urgency.snart),
+        kommune=_public(municipality),
+        kommune_known=municipality is not None,
+        age=age,
+        at=at,
+        lang=lang.value,
+        rule=RuleUsed(
+            id=rule.id,
+            kommunenummer=rule.kommunenummer,
+            need=rule.need,
+            urgency=rule.urgency,
+            doors=list(rule.doors),
+            age_min=rule.age_min,
+            age_max=rule.age_max,
+        )
+        if rule
+        else None,
+        age_dependent=age_dependent,
+        fallback=fallback,
+        doors=doors,
+        excluded=excluded,
+    )
+
+
+def _public(m: object) -> MunicipalityPublic | None:
+    from service_catalog.models import Municipality
+
+    if not isinstance(m, Municipality):
+        return None
+    return MunicipalityPublic(
+        kommunenummer=m.kommunenummer,
+        name=m.name,
+        fylke=m.fylke,
+        other_names=[n for n in m.other_names.split("|") if n],
+        example=m.example,
+    )

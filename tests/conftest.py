@@ -1,0 +1,94 @@
+"""Shared fixtures: a real database (SQLite, and PostgreSQL when reachable), migrated and seeded once,
+with every test in its own transaction that is rolled back at the end."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
+
+from service_catalog.config import get_settings
+from service_catalog.db import get_engine, get_session, make_engine
+from service_catalog.main import app
+from service_catalog.migrate import upgrade
+
+os.environ.setdefault("VEIVISER_ENVIRONMENT", "test")
+POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        probe = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        probe.dispose()
+    except Exception:  # noqa: BLE001 - any failure means "skip PostgreSQL"
+        return False
+    return True
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
+
+
+def _seed(engine: Engine) -> None:
+    from service_catalog.seed import seed
+
+    with Session(engine) as session:
+        seed(session, get_settings())
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated, seeded database for the whole run, on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'catalogue.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        _seed(engine)
+        yield engine
+        engine.dispose()
+        return
+    name = f"veiviser_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        _seed(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test (commits become savepoints)."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield db
+    finally:
+        db.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(session: Session, engine: Engine) -> Iterator[TestClient]:
+    """The real application over HTTP (in-process), using the test's session."""
+    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_engine] = lambda: engine
+    with TestClient(app) as test_client:
+        yield test_client
+    app.dependency_overrides.clear()
