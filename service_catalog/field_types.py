@@ -20,7 +20,7 @@ _STATEMENT = re.compile(
     re.IGNORECASE,
 )
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_KOMMUNE = re.compile(r"^\d{4}$")
+_KOMMUNE = re.compile(r"^[0-9]{4}$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -51,7 +51,7 @@ def normalise_phone(value: str, *, allow_fictional: bool = False) -> str:
         digits = digits[3:]
     elif digits.startswith("0047"):
         digits = digits[4:]
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ValueError("a phone number holds digits, spaces and an optional +47 only")
     n = len(digits)
     if n == 3 and digits in {"110", "112", "113"}:
@@ -114,7 +114,7 @@ def _slug(value: str) -> str:
 
 def _kommune(value: object) -> str:
     text = str(value).strip()
-    if text.isdigit() and len(text) == 3:
+    if text.isascii() and text.isdigit() and len(text) == 3:
         text = "0" + text  # Oslo's 0301 is often written 301
     if not _KOMMUNE.fullmatch(text):
         raise ValueError("a kommunenummer has four digits")

@@ -4,6 +4,10 @@ Pure functions with no database or web import. Times are minutes after local mid
 "24:00". A range that ends at or before its start runs past midnight into the next day, so
 ``16:00-08:00`` on Friday covers Friday evening and Saturday morning. A closed date cancels the
 ranges that *start* on that date; a night that began the day before still runs to its end.
+
+Ranges are wall-clock times, so on the two daylight-saving days a wall time is turned into an instant
+with care: a time the spring change skips (02:00-03:00) means the first minute the clock shows after it,
+and a time the autumn change repeats means its first showing after the moment asked about.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -144,12 +148,30 @@ def opening_state(
         start = datetime.combine(day, time(0)) + timedelta(minutes=iv.opens)
         end = datetime.combine(end_day, time(0)) + timedelta(minutes=end_minutes)
         if start <= wall < end:
-            return OpeningState(True, None, _extend(intervals, closed, end).replace(tzinfo=zone))
-    for day, iv, _end_day, _end_minutes in _occurrences(intervals, closed, local.date(), _SEARCH_DAYS):
+            return OpeningState(True, None, _instant(_extend(intervals, closed, end), zone, after=at))
+    for day, iv, end_day, end_minutes in _occurrences(intervals, closed, local.date(), _SEARCH_DAYS):
         start = datetime.combine(day, time(0)) + timedelta(minutes=iv.opens)
-        if start > wall:
-            return OpeningState(False, start.replace(tzinfo=zone), None)
+        end = datetime.combine(end_day, time(0)) + timedelta(minutes=end_minutes)
+        if start > wall and _shown(start, zone) < end:
+            return OpeningState(False, _instant(start, zone, after=at), None)
     return OpeningState(False, None, None)
+
+
+def _shown(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The wall time itself, or the first minute after it when the spring change skips it."""
+    while wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        wall += timedelta(minutes=1)
+    return wall
+
+
+def _instant(wall: datetime, zone: ZoneInfo, *, after: datetime) -> datetime:
+    """The first moment after ``after`` at which the clock shows ``wall`` (see the module docstring)."""
+    shown = _shown(wall, zone)
+    first = shown.replace(tzinfo=zone)
+    # Aware datetimes sharing a tzinfo compare by wall time, ignoring fold: compare in UTC.
+    if first.astimezone(UTC) > after.astimezone(UTC):
+        return first
+    return shown.replace(tzinfo=zone, fold=1)
 
 
 def _extend(intervals: Sequence[Interval], closed: frozenset[date], end: datetime) -> datetime:

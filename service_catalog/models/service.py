@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Literal, Optional
 
-from pydantic import field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -40,7 +40,7 @@ class Cost(StrEnum):
 
 class Address(SQLModel):
     street: ShortText
-    postal_code: str = Field(regex=r"^\d{4}$")
+    postal_code: str = Field(regex=r"^[0-9]{4}$")
     city: ShortText
 
 
@@ -140,6 +140,8 @@ def _check_hours(hours: dict[Weekday, list[str]]) -> dict[Weekday, list[str]]:
 class ServiceIn(ServiceFields):
     """A whole service as a maintainer sends it (create, import)."""
 
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # a misspelt field is an error, not a no-op
+
     address: Address | None = None
     covers: list[Kommunenummer] = Field(default_factory=list, max_length=400)
     hours: dict[Weekday, list[str]] = Field(default_factory=dict)
@@ -164,6 +166,8 @@ class ServiceIn(ServiceFields):
 
 class ServiceUpdate(SQLModel):
     """A partial update: only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
     door: DoorCode | None = Field(default=None, max_length=40)
     name: ShortText | None = Field(default=None, max_length=200)
