@@ -211,11 +211,12 @@ def signing_key(settings: Settings) -> str:
             "VEIVISER_SECRET_KEY is not set: production refuses to start without a secret key for maintainer "
             'tokens (make one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
         )
-    return _local_key(REPO_ROOT / "var" / "secret_key")
+    return local_secret_key(REPO_ROOT / "var" / "secret_key")
 
 
 @lru_cache
-def _local_key(path: Path) -> str:
+def local_secret_key(path: Path) -> str:
+    """The random key kept in ``path`` (readable by its owner only), made on first use."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # O_EXCL: when two processes start at once, one writes the key and the other reads it.

@@ -121,13 +121,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_maintainer_add(args: argparse.Namespace) -> int:
     from service_catalog.auth import create_maintainer
     from service_catalog.db import get_engine
+    from service_catalog.errors import CatalogError
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = os.environ.get("VEIVISER_NEW_PASSWORD") or getpass.getpass("Password: ")
     with Session(get_engine()) as session:
-        create_maintainer(session, args.username, password, municipalities=args.kommune or [], national=args.national)
+        try:
+            create_maintainer(
+                session, args.username, password, municipalities=args.kommune or [], national=args.national
+            )
+        except CatalogError as refused:
+            _err(f"maintainer not created: {refused.message}")
+            return 1
         session.commit()
     scope = "national" if args.national else ", ".join(args.kommune or [])
     _out(f"maintainer {args.username} created ({scope})")

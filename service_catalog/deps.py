@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -16,3 +16,5 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+# Database ids are 32-bit on every backend; a larger number is a 422, not an overflow deep in the driver.
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_catalog.api.routes import admin, auth, health, hsds, lookups, routing
+from service_catalog.auth import signing_key
 from service_catalog.config import get_settings
 from service_catalog.errors import CatalogError, ImportRejected
 
@@ -26,9 +28,16 @@ SECURITY_HEADERS = {
 }
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    signing_key(get_settings())  # production without VEIVISER_SECRET_KEY stops here, with the reason
+    yield
+
+
 def create_app() -> FastAPI:
     """Build the application (settings are read when the first request needs them)."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="Veiviser service catalogue",
         version="1.0.0",
         description="The municipal catalogue of low-threshold services for young people, and the routing table "
@@ -85,6 +94,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 def _install_limits(app: FastAPI) -> None:
     @app.middleware("http")
     async def _limits(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # PostgreSQL refuses NUL in text; refuse it at the edge so every backend answers the same clear 400.
+        raw = request.scope.get("query_string", b"") + request.scope.get("raw_path", b"")
+        if b"%00" in raw or b"\x00" in raw:
+            return _problem(400, "the request contains a NUL character")
         limit = get_settings().max_body_bytes
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -173,12 +173,9 @@ def route_doors(
             continue
         if info.scope is Scope.national and mine:
             continue
-        if not _age_fits(info.min_age, None, age):
-            out.excluded.append(
-                Excluded(
-                    category=code, name=info.label, reason="age", detail=f"for {_band(info.min_age, None)}, alder {age}"
-                )
-            )
+        if not _age_fits(info.min_age, info.max_age, age):
+            detail = f"for {_band(info.min_age, info.max_age)}, alder {age}"
+            out.excluded.append(Excluded(category=code, name=info.label, reason="age", detail=detail))
             continue
         why = "kommunen er ukjent" if kommunenummer is None else f"ingen oppføring i kommune {kommunenummer}"
         out.doors.append(_generic_door(info.code, vocabulary, lang, why))
@@ -197,6 +194,8 @@ def _reaches(c: Candidate, kommunenummer: str | None) -> bool:
 
 def _door_from_service(c: Candidate, label: str, at: datetime, kommunenummer: str | None) -> DoorOut:
     state = opening_state(c.intervals, at, closed_dates=c.closed_dates, always_open=c.open_24_7)
+    # No weekly hours and not 24/7 means the hours are unknown, which is not the same as closed.
+    hours_known = c.open_24_7 or bool(c.intervals)
     why = {
         Scope.municipal: f"kommunal tjeneste i {kommunenummer}",
         Scope.regional: f"regional tjeneste som dekker {kommunenummer}",
@@ -222,7 +221,7 @@ def _door_from_service(c: Candidate, label: str, at: datetime, kommunenummer: st
         address=c.address,
         map_url=c.map_url,
         open_24_7=c.open_24_7,
-        open_now=state.open_now,
+        open_now=state.open_now if hours_known else None,
         next_open=state.next_open,
         closes_at=state.closes_at,
         hours=format_week(c.intervals),
@@ -252,6 +251,7 @@ def _generic_door(code: str, vocabulary: Vocabulary, lang: Lang, why: str) -> Do
         scope=info.scope,
         open_now=None,
         age_min=info.min_age,
+        age_max=info.max_age,
         referral_required=info.referral,
         cost=info.cost,
         why=f"generell dør: {why}",

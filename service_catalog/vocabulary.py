@@ -59,6 +59,7 @@ class DoorInfo(BaseModel):
     referral: bool | None = None
     cost: str | None = None
     min_age: int | None = None
+    max_age: int | None = None
     contact: str | None = None
     note: str | None = None
     generic_name: LocalText = LocalText()
@@ -107,7 +108,8 @@ def load_vocabulary(taxonomy_path: Path, doors_path: Path | None = None) -> Voca
             urgency=Urgency(facts["urgency"]),
             referral=facts.get("referral"),
             cost=facts.get("cost"),
-            min_age=facts.get("min_age"),
+            min_age=facts.get("min_age", extra.get("age_min")),
+            max_age=extra.get("age_max"),
             contact=facts.get("contact"),
             note=facts.get("note"),
             generic_name=LocalText(**extra.get("generic_name", {"nb": facts["label"]})),

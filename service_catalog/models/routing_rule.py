@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from service_catalog.field_types import Age, Note
-from service_catalog.vocabulary import DoorCode, NeedCode, Urgency
+from service_catalog.vocabulary import DoorCode, NeedCode, Urgency, get_vocabulary
 
 
 class RoutingRuleBase(SQLModel):
@@ -26,6 +26,10 @@ class RoutingRuleBase(SQLModel):
             raise ValueError("age_min is above age_max")
         if len(set(self.doors)) != len(self.doors):
             raise ValueError("a door is listed twice")
+        first = get_vocabulary().doors.get(self.doors[0]) if self.doors else None
+        if first is not None and first.specialist:
+            # BUP and Statens barnehus need a referral: a young person cannot open them first.
+            raise ValueError(f"'{first.code}' needs a referral, so it can never be the first or only door of a rule")
         return self
 
 

@@ -108,3 +108,9 @@ def test_oversized_body_is_413(client: TestClient) -> None:
         "/api/v1/auth/token", content=b"x" * 3_000_000, headers={"content-type": "application/x-www-form-urlencoded"}
     )
     assert response.status_code == 413
+
+
+def test_nul_character_in_query_is_400_on_every_backend(client: TestClient) -> None:
+    response = client.get("/api/v1/services?q=a%00b")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]

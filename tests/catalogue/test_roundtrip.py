@@ -135,7 +135,9 @@ rules = st.builds(
     RoutingRuleIn,
     need=st.sampled_from(get_vocabulary().needs),
     urgency=st.sampled_from(list(Urgency)),
-    doors=st.lists(st.sampled_from(sorted(get_vocabulary().doors)), min_size=1, max_size=5, unique=True),
+    doors=st.lists(st.sampled_from(sorted(get_vocabulary().doors)), min_size=1, max_size=5, unique=True).filter(
+        lambda doors: not get_vocabulary().doors[doors[0]].specialist  # a referral door never comes first
+    ),
     age_min=st.one_of(st.none(), st.integers(0, 17)),
     age_max=st.one_of(st.none(), st.integers(18, 120)),
     note=st.one_of(st.none(), texts(1, 60)),

@@ -69,3 +69,25 @@ def test_route_command_prints_doors_as_json(fresh_database: str, capsys: pytest.
     assert main(["route", "angst_uro", "--kommune", "9999", "--age", "15", "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["doors"][0]["kommunenummer"] == "9999"
+
+
+def test_maintainer_add_with_weak_password_says_why(
+    fresh_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["setup"])
+    monkeypatch.setenv("VEIVISER_NEW_PASSWORD", "kort")
+    assert main(["maintainer", "add", "kari", "--kommune", "9999"]) == 1
+    assert "maintainer not created" in capsys.readouterr().err
+
+
+def test_maintainer_add_creates_a_maintainer_who_can_log_in(
+    fresh_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["setup"])
+    monkeypatch.setenv("VEIVISER_NEW_PASSWORD", "et-langt-og-godt-passord")
+    assert main(["maintainer", "add", "kari", "--kommune", "9999"]) == 0
+    from service_catalog.auth import authenticate
+
+    with Session(get_engine()) as session:
+        who = authenticate(session, "kari", "et-langt-og-godt-passord", get_settings())
+        assert who is not None and who.username == "kari"

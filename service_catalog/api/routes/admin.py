@@ -17,7 +17,7 @@ from pathlib import PurePath
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Body, Depends, File, Path, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
@@ -34,7 +34,7 @@ from service_catalog.auth import (
     require_editable,
 )
 from service_catalog.config import Settings
-from service_catalog.deps import SessionDep, SettingsDep, VocabularyDep
+from service_catalog.deps import ItemId, SessionDep, SettingsDep, VocabularyDep
 from service_catalog.errors import CatalogError, Conflict, Forbidden, ImportProblem, ImportRejected, NotFound
 from service_catalog.field_types import Age, Note, Source
 from service_catalog.importer import ImportPlan, apply_import, export_document, plan_import
@@ -51,7 +51,6 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends
 MAX_TABLE_ROWS = 2000
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class Unprocessable(CatalogError):

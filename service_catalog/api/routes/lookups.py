@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from service_catalog import catalog
-from service_catalog.deps import SessionDep, VocabularyDep
+from service_catalog.deps import ItemId, SessionDep, VocabularyDep
 from service_catalog.errors import NotFound
 from service_catalog.models import Municipality
 from service_catalog.models.municipality import MunicipalityMatch, MunicipalityPublic
@@ -80,7 +80,7 @@ def list_services(
 
 
 @router.get("/services/{service_id}")
-def get_service(*, session: SessionDep, service_id: int) -> ServicePublic:
+def get_service(*, session: SessionDep, service_id: ItemId) -> ServicePublic:
     """One service by id (deactivated ones too, marked active=false)."""
     return catalog.service_to_public(catalog.get_service(session, service_id))
 
