@@ -206,3 +206,23 @@ def test_specialist_doors_alone_are_not_a_first_line(vocabulary: Vocabulary) -> 
     assert not has_first_line_door(routed.doors, vocabulary)
     both = route(vocabulary, rule("helsesykepleier", "bup"), [])
     assert has_first_line_door(both.doors, vocabulary)
+
+
+def test_route_service_without_hours_is_unknown_not_closed(vocabulary: Vocabulary) -> None:
+    door = route(vocabulary, rule("fastlege"), [service(1, "fastlege")], at=MONDAY_22).doors[0]
+    assert door.open_now is None
+
+
+def test_route_generic_school_nurse_is_not_offered_past_school_age(vocabulary: Vocabulary) -> None:
+    routed = route(vocabulary, rule("helsesykepleier", "fastlege"), [], kommune=None, age=23)
+    assert [d.category for d in routed.doors] == ["fastlege"]
+    assert routed.excluded[0].reason == "age"
+
+
+def test_rule_with_a_referral_door_first_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from service_catalog.models.routing_rule import RoutingRuleIn
+
+    with pytest.raises(ValidationError, match="needs a referral"):
+        RoutingRuleIn(need="angst_uro", urgency=Urgency.snart, doors=["bup", "fastlege"])
