@@ -98,6 +98,10 @@ def _install_limits(app: FastAPI) -> None:
         raw = request.scope.get("query_string", b"") + request.scope.get("raw_path", b"")
         if b"%00" in raw or b"\x00" in raw:
             return _problem(400, "the request contains a NUL character")
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = await request.body()
+            if b"%00" in form or b"\x00" in form:
+                return _problem(400, "the request contains a NUL character")
         limit = get_settings().max_body_bytes
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

@@ -114,3 +114,12 @@ def test_nul_character_in_query_is_400_on_every_backend(client: TestClient) -> N
     response = client.get("/api/v1/services?q=a%00b")
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+def test_nul_character_in_a_login_form_is_400_on_every_backend(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/token",
+        content=b"username=kari%00&password=x",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
