@@ -1,0 +1,496 @@
+"""Deterministic crisis lexicon matcher: the rules in the header of data/rasa/crisis_lexicon.yml.
+
+Pure Python (PyYAML only, no Rasa import), so the Rasa component, the routing lab and the benchmark
+share one implementation. Section numbers below refer to that header comment.
+
+Readings of the header where it leaves room (chosen for recall, see design/safety.md rule 2):
+- Two hits are "distinct" when their spans in the same copy of the text do not overlap, so
+  "takk for alt dere" (two overlapping weak phrases) is one hit, while "farvel ... takk for alt" is two.
+- Negation window (rule 3): fillers are skipped anywhere in the backward walk, exactly as the rule
+  text says. With the current `negation_fillers` (which contain "tenkt") the header's own example
+  "har aldri tenkt på å ta livet mitt" is therefore NEGATED (level "maybe", not "urgent"): the
+  example predates "tenkt" joining the fillers. The message still gets the crisis line.
+- Hits that raise other hits must themselves be live: neither negated nor past-lowered (a story from
+  last year does not make today's ambiguous phrase urgent). Negated weak hits are dropped (rule 3).
+- A hit that is both negated and past-lowered follows the stricter past rule (only another strong,
+  live hit raises it).
+- Step 1d keeps combining marks (Unicode category M*) as part of words, so scripts that use them are
+  not shredded into fragments; no pattern in the file contains one, so matching is unaffected.
+- Apostrophes are also deleted before NFKC, because NFKC turns U+00B4 (´) into a space plus a
+  combining accent and "don´t" would otherwise become two words.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+Level = Literal["urgent", "maybe"]
+Strength = Literal["strong", "weak"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_LEXICON_PATH = REPO_ROOT / "data" / "rasa" / "crisis_lexicon.yml"
+# Lets a deployment (or a test) point the component at another copy without code changes.
+LEXICON_PATH_ENV = "VEIVISER_CRISIS_LEXICON"
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+_APOSTROPHES = str.maketrans("", "", "'\u2019`\u00b4")
+_DROPPED = {0xFE0F: None, 0x200D: None, **{cp: None for cp in range(0x1F3FB, 0x1F400)}}
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e"})
+_BOUNDARY_CHARS = frozenset(".!?;:,\n")
+_RUN3 = re.compile(r"([^\W\d_])\1{2,}")
+_TOKEN = re.compile(r"\||[^\s|]+")
+_CLAUSE_WORD = re.compile(r"(?<!\w)(?:men|but)(?!\w)")
+# Emoji live mostly in these blocks; "So" (other symbol) catches the rest (⚰, ☠, ✂ ...).
+_EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1FC00, 0x1FFFD))
+
+
+def _is_emoji(ch: str) -> bool:
+    """True for pictographic characters, which step 1a keeps as characters of their own."""
+    cp = ord(ch)
+    if any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES):
+        return True
+    return unicodedata.category(ch) == "So"
+
+
+def _base(text: str) -> str:
+    """Steps 1a and 1b: NFKC, casefold, drop emoji modifiers, delete apostrophes."""
+    text = text.translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return text.translate(_DROPPED).translate(_APOSTROPHES)
+
+
+def _shorten_runs(text: str, keep: int) -> str:
+    """Step 1c: letter runs of three or more become `keep` letters."""
+    return _RUN3.sub(lambda m: m.group(1) * keep, text)
+
+
+def _clause_marks(text: str) -> str:
+    """Step 1d: clause punctuation -> "|", other non-word, non-emoji characters -> space (same length)."""
+    out = []
+    for ch in text:
+        if ch in _BOUNDARY_CHARS:
+            out.append("|")
+        elif ch.isalnum() or ch.isspace() or unicodedata.category(ch)[0] == "M" or _is_emoji(ch):
+            out.append(ch)
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Step 1e: ASCII folding of the Norwegian and a few other letters."""
+    return text.translate(_FOLD)
+
+
+def normalise_variants(text: str) -> list[tuple[str, str]]:
+    """The four normalised copies of a message (run variant x folding), named for reports."""
+    base = _base(text)
+    copies: list[tuple[str, str]] = []
+    for keep in (2, 1):
+        marked = _clause_marks(_shorten_runs(base, keep))
+        copies.append((f"runs{keep}", marked))
+        copies.append((f"runs{keep}+folded", fold(marked)))
+    return copies
+
+
+def _normalise_phrase(phrase: str, keep: int, folded: bool) -> str:
+    """Steps 1a-c and, for the folded copy, 1e applied to a lexicon phrase."""
+    out = _shorten_runs(_base(phrase), keep)
+    out = " ".join(out.split())
+    return fold(out) if folded else out
+
+
+def _phrase_regex(phrase: str) -> re.Pattern[str]:
+    """Section 2: whole words joined by whitespace; emoji ends match anywhere."""
+    body = r"\s+".join(re.escape(word) for word in phrase.split())
+    head = r"(?<!\w)" if re.match(r"\w", phrase) else ""
+    tail = r"(?!\w)" if re.search(r"\w$", phrase) else ""
+    return re.compile(head + body + tail, _FLAGS)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One phrase or regex, compiled for each of the four copies (key: (keep, folded))."""
+
+    source: str
+    compiled: dict[tuple[int, bool], re.Pattern[str]]
+    # A literal the text must contain for a phrase to have a chance; skips most regex scans.
+    needles: dict[tuple[int, bool], str]
+
+    def finditer(self, text: str, keep: int, folded: bool) -> Iterable[re.Match[str]]:
+        """Non-empty matches in one copy of the text."""
+        needle = self.needles.get((keep, folded))
+        if needle is not None and needle not in text:
+            return ()
+        return (m for m in self.compiled[(keep, folded)].finditer(text) if m.end() > m.start())
+
+
+def _phrase_matcher(phrase: str) -> _Matcher:
+    """Compile a phrase for the four copies."""
+    compiled: dict[tuple[int, bool], re.Pattern[str]] = {}
+    needles: dict[tuple[int, bool], str] = {}
+    for keep in (2, 1):
+        for folded in (False, True):
+            norm = _normalise_phrase(phrase, keep, folded)
+            compiled[(keep, folded)] = _phrase_regex(norm)
+            needles[(keep, folded)] = max(norm.split(), key=len) if norm.split() else ""
+    return _Matcher(source=phrase, compiled=compiled, needles=needles)
+
+
+def _regex_matcher(pattern: str) -> _Matcher:
+    """A regex is applied as written to every copy."""
+    rx = re.compile(pattern, _FLAGS)
+    return _Matcher(source=pattern, compiled={(k, f): rx for k in (2, 1) for f in (False, True)}, needles={})
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """A lexicon entry with its need and strength."""
+
+    need: str
+    strength: Strength
+    kind: Literal["phrase", "regex"]
+    matcher: _Matcher
+    now_raises: bool
+
+
+@dataclass(frozen=True)
+class MatchedSpan:
+    """One lexicon hit as reported: which words, for which need, and how it was judged."""
+
+    need: str
+    text: str
+    strength: Strength
+    level: Level
+    negated: bool
+    past: bool
+    pattern: str
+    kind: Literal["phrase", "regex"]
+    copy: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CrisisHit:
+    """The lexicon's verdict for one message (level "urgent" or "maybe"; "none" is returned as None)."""
+
+    level: Level
+    need: str | None
+    needs: tuple[str, ...]
+    matched: tuple[MatchedSpan, ...]
+    context: tuple[str, ...] = field(default=())
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the crisis rule applies (numbers first); "maybe" only adds the short crisis line."""
+        return self.level == "urgent"
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The matched words of the winning level, in text order, without repeats."""
+        seen: dict[str, None] = {}
+        for span in self.matched:
+            if span.level == self.level:
+                seen.setdefault(span.text, None)
+        return tuple(seen)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form, used for the NLU message's `crisis` key and the routing lab."""
+        return {
+            "level": self.level,
+            "need": self.need,
+            "needs": list(self.needs),
+            "words": list(self.words),
+            "matched": [
+                {
+                    "need": s.need,
+                    "text": s.text,
+                    "strength": s.strength,
+                    "level": s.level,
+                    "negated": s.negated,
+                    "past": s.past,
+                    "pattern": s.pattern,
+                }
+                for s in self.matched
+            ],
+            "context": list(self.context),
+        }
+
+
+@dataclass
+class _Hit:
+    """A raw hit inside one copy, before levels are decided."""
+
+    pattern: _Pattern
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    past: bool = False
+    level: Level | None = None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps this hit's span."""
+        return start < self.end and self.start < end
+
+    @property
+    def live(self) -> bool:
+        """Neither negated nor past-lowered: may raise other hits."""
+        return not self.negated and not self.past
+
+
+def _spans(matchers: Sequence[_Matcher], text: str, keep: int, folded: bool) -> list[tuple[int, int, str]]:
+    """All spans of a list of marker phrases/regexes in one copy."""
+    out: list[tuple[int, int, str]] = []
+    for matcher in matchers:
+        out.extend((m.start(), m.end(), matcher.source) for m in matcher.finditer(text, keep, folded))
+    return out
+
+
+def _max_disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Largest set of non-overlapping spans (greedy by end), for counting distinct items."""
+    chosen: list[tuple[int, int, str]] = []
+    last_end = -1
+    for span in sorted(spans, key=lambda s: (s[1], s[0])):
+        if span[0] >= last_end:
+            chosen.append(span)
+            last_end = span[1]
+    return chosen
+
+
+class Lexicon:
+    """A loaded crisis lexicon; `check(text)` applies every rule of the file's header."""
+
+    def __init__(self, data: dict[str, Any], source: str = "<dict>") -> None:
+        self.source = source
+        self.priority: tuple[str, ...] = tuple(data["priority"])
+        patterns: list[_Pattern] = []
+        for group in data["patterns"]:
+            need = group["need"]
+            if need not in self.priority:
+                raise ValueError(f"{source}: need {need!r} is not in priority")
+            now_raises = bool(group.get("now_raises", True))
+            for key, strength, kind in (
+                ("phrases", "strong", "phrase"),
+                ("regex", "strong", "regex"),
+                ("maybe_phrases", "weak", "phrase"),
+                ("maybe_regex", "weak", "regex"),
+            ):
+                for item in dict.fromkeys(str(x) for x in group.get(key) or ()):
+                    matcher = _phrase_matcher(item) if kind == "phrase" else _regex_matcher(item)
+                    patterns.append(_Pattern(need, strength, kind, matcher, now_raises))  # type: ignore[arg-type]
+        self.patterns: tuple[_Pattern, ...] = tuple(patterns)
+
+        def phrases(key: str) -> list[_Matcher]:
+            return [_phrase_matcher(str(x)) for x in dict.fromkeys(data.get(key) or ())]
+
+        def regexes(key: str) -> list[_Matcher]:
+            return [_regex_matcher(str(x)) for x in dict.fromkeys(data.get(key) or ())]
+
+        self.now_markers = phrases("now_markers") + regexes("now_markers_regex")
+        self.recent_markers = phrases("recent_markers") + regexes("recent_markers_regex")
+        self.risk_context = phrases("risk_context")
+        self.past_markers = [re.compile(str(p), _FLAGS) for p in data.get("past_markers") or ()]
+        self.exclusions = [re.compile(str(p), _FLAGS) for p in data.get("exclusions") or ()]
+        self.negations = {
+            folded: {_normalise_phrase(str(w), 2, folded) for w in data.get("negations") or ()}
+            for folded in (False, True)
+        }
+        self.fillers = {
+            folded: {_normalise_phrase(str(w), 2, folded) for w in data.get("negation_fillers") or ()}
+            for folded in (False, True)
+        }
+        self.checks: tuple[dict[str, Any], ...] = tuple(data.get("checks") or ())
+
+    def check(self, text: str) -> CrisisHit | None:
+        """Classify one message: a CrisisHit ("urgent"/"maybe") or None ("none"). Never raises on text."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        results: list[tuple[str, list[_Hit], list[tuple[int, int, str]]]] = []
+        for name, copy in normalise_variants(text):
+            keep = 2 if name.startswith("runs2") else 1
+            folded = name.endswith("folded")
+            hits, context = self._analyse(copy, keep, folded)
+            results.append((name, hits, context))
+        return self._combine(results)
+
+    def _analyse(self, text: str, keep: int, folded: bool) -> tuple[list[_Hit], list[tuple[int, int, str]]]:
+        """Sections 2-5 on one normalised copy: hits with their levels, plus risk-context spans."""
+        text = self._blank_exclusions(text)
+        flat = text.replace("|", " ")
+
+        hits: list[_Hit] = []
+        for pattern in self.patterns:
+            for m in pattern.matcher.finditer(flat, keep, folded):
+                hits.append(_Hit(pattern, m.start(), m.end(), m.group(0).strip()))
+        context = _spans(self.risk_context, flat, keep, folded)
+        if not hits:
+            return hits, context
+
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        token_starts = [t[0] for t in tokens]
+        clause_cuts = sorted(
+            [(i, i + 1) for i, ch in enumerate(text) if ch == "|"] + [m.span() for m in _CLAUSE_WORD.finditer(text)]
+        )
+        for hit in hits:
+            hit.negated = self._negated(hit.start, tokens, token_starts, folded)
+            hit.past = self._past(hit.start, hit.end, flat, clause_cuts)
+        # Rule 3: a negated weak hit is dropped.
+        hits = [h for h in hits if not (h.negated and h.pattern.strength == "weak")]
+
+        now = _spans(self.now_markers, flat, keep, folded)
+        recent = _spans(self.recent_markers, flat, keep, folded)
+        for hit in hits:
+            hit.level = self._level(hit, hits, now, recent, context)
+        return hits, context
+
+    def _blank_exclusions(self, text: str) -> str:
+        """Section 2: overwrite every span an exclusion matches with spaces (same length), in file order."""
+        for rx in self.exclusions:
+            spans = [m.span() for m in rx.finditer(text.replace("|", " ")) if m.end() > m.start()]
+            if not spans:
+                continue
+            pieces: list[str] = []
+            pos = 0
+            for start, end in spans:
+                pieces.append(text[pos:start])
+                pieces.append(" " * (end - start))
+                pos = end
+            pieces.append(text[pos:])
+            text = "".join(pieces)
+        return text
+
+    def _negated(self, start: int, tokens: list[tuple[int, int, str]], starts: list[int], folded: bool) -> bool:
+        """Rule 3: a negation among the (at most 2) non-filler tokens before the hit, within its clause."""
+        idx = bisect.bisect_right(starts, start) - 1
+        first = idx if idx >= 0 and tokens[idx][1] > start else idx + 1
+        negations, fillers = self.negations[folded], self.fillers[folded]
+        counted = 0
+        for _, _, token in reversed(tokens[:first]):
+            if token == "|":
+                return False
+            if token in fillers:
+                continue
+            if token in negations:
+                return True
+            counted += 1
+            if counted == 2:
+                return False
+        return False
+
+    def _past(self, start: int, end: int, flat: str, cuts: list[tuple[int, int]]) -> bool:
+        """Rule 4: whether the hit's clause (between "|" and the words men/but) has a past marker."""
+        clause_start = max((c_end for c_start, c_end in cuts if c_end <= start), default=0)
+        clause_end = min((c_start for c_start, c_end in cuts if c_start >= end), default=len(flat))
+        clause = flat[clause_start:clause_end]
+        return any(rx.search(clause) for rx in self.past_markers)
+
+    @staticmethod
+    def _outside(hit: _Hit, spans: list[tuple[int, int, str]]) -> bool:
+        """Whether any marker span lies outside the hit's own span (rule 5)."""
+        return any(not hit.overlaps(s, e) for s, e, _ in spans)
+
+    def _level(
+        self,
+        hit: _Hit,
+        hits: list[_Hit],
+        now: list[tuple[int, int, str]],
+        recent: list[tuple[int, int, str]],
+        context: list[tuple[int, int, str]],
+    ) -> Level:
+        """Sections 3-5 for one hit, given the other hits and markers of the same copy."""
+        others = [h for h in hits if h is not hit and not h.overlaps(hit.start, hit.end)]
+        if hit.pattern.strength == "strong":
+            if hit.past:
+                raised = any(h.pattern.strength == "strong" and h.live for h in others)
+                return "urgent" if raised else "maybe"
+            if hit.negated:
+                raised = self._outside(hit, context) or any(h.live for h in others)
+                return "urgent" if raised else "maybe"
+            return "urgent"
+        # Weak (negated weak hits were dropped already).
+        if hit.past:
+            return "maybe"
+        if hit.pattern.now_raises and self._outside(hit, now):
+            return "urgent"
+        if hit.pattern.need == "overgrep_nylig" and self._outside(hit, recent):
+            return "urgent"
+        if self._outside(hit, context):
+            return "urgent"
+        # A second distinct hit: any surviving hit that is not itself a past story.
+        if any(not h.past for h in others):
+            return "urgent"
+        return "maybe"
+
+    def _combine(self, results: list[tuple[str, list[_Hit], list[tuple[int, int, str]]]]) -> CrisisHit | None:
+        """Section 5: the highest level over the four copies, its needs by priority and its words."""
+        all_hits = [(name, h) for name, hits, _ in results for h in hits if h.level is not None]
+        for level in ("urgent", "maybe"):
+            winners = [(name, h) for name, h in all_hits if h.level == level]
+            if not winners:
+                continue
+            rank = {need: i for i, need in enumerate(self.priority)}
+            needs = tuple(sorted({h.pattern.need for _, h in winners}, key=lambda n: rank.get(n, len(rank))))
+            matched: dict[tuple[str, str, str], MatchedSpan] = {}
+            # Unfolded copies come first, so reported words keep their æøå.
+            for name, h in all_hits:
+                key = (h.pattern.need, str(h.level), fold(h.text))
+                if key in matched:
+                    continue
+                matched[key] = MatchedSpan(
+                    need=h.pattern.need,
+                    text=h.text,
+                    strength=h.pattern.strength,
+                    level=h.level,  # type: ignore[arg-type]
+                    negated=h.negated,
+                    past=h.past,
+                    pattern=h.pattern.matcher.source,
+                    kind=h.pattern.kind,
+                    copy=name,
+                    start=h.start,
+                    end=h.end,
+                )
+            spans = tuple(sorted(matched.values(), key=lambda s: (s.level != level, s.start)))
+            context = self._context_words(results)
+            return CrisisHit(level=level, need=needs[0], needs=needs, matched=spans, context=context)  # type: ignore[arg-type]
+        # No hit at all: two or more distinct risk-context items still give "maybe".
+        if any(len(_max_disjoint(ctx)) >= 2 for _, _, ctx in results):
+            return CrisisHit(level="maybe", need=None, needs=(), matched=(), context=self._context_words(results))
+        return None
+
+    @staticmethod
+    def _context_words(results: list[tuple[str, list[_Hit], list[tuple[int, int, str]]]]) -> tuple[str, ...]:
+        """The risk-context items found in any copy, as written in the lexicon."""
+        seen: dict[str, None] = {}
+        for _, _, ctx in results:
+            for _, _, source in sorted(ctx):
+                seen.setdefault(source, None)
+        return tuple(seen)
+
+
+def load_lexicon(path: str | os.PathLike[str] | None = None) -> Lexicon:
+    """Load and compile a lexicon file (default: $VEIVISER_CRISIS_LEXICON or data/rasa/crisis_lexicon.yml)."""
+    resolved = Path(path or os.environ.get(LEXICON_PATH_ENV) or DEFAULT_LEXICON_PATH)
+    if not resolved.is_absolute() and not resolved.exists():
+        # Relative paths are read from the repository root, wherever the process was started.
+        resolved = REPO_ROOT / resolved
+    with resolved.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return Lexicon(data, source=str(resolved))
+
+
+@lru_cache(maxsize=4)
+def cached_lexicon(path: str | None = None) -> Lexicon:
+    """One compiled lexicon per path and process (compiling ~900 patterns takes a moment)."""
+    return load_lexicon(path)
