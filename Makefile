@@ -1,15 +1,19 @@
-# Veiviser: `make run` starts the stack locally, `make test` runs every check. `make help` lists the rest.
+# Veiviser: `make run` starts the whole stack locally, `make test` runs every check. `make help` lists the rest.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RASA_VENV := .venv-rasa
+RASA_TEST_STAMP := $(RASA_VENV)/.test-installed
 export VEIVISER_PORT ?= 8000
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
 
-.PHONY: help install setup run serve test lint typecheck pytest bench clean
+.PHONY: help install install-rasa setup train run serve-catalogue test lint typecheck pytest test-bot validate test-stack bench clean
 
 help: ## Show this help
-	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,29 +21,52 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the catalogue, tools and test dependencies
+install: $(STAMP) ## Create .venv: the catalogue, the tools and their tests
+
+install-rasa: ## Create .venv-rasa: Rasa 3.6, rasa-sdk and their test tools (idempotent)
+	scripts/install-rasa-venv.sh
+
+$(RASA_TEST_STAMP): requirements-rasa-test.txt | install-rasa
+	$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa-test.txt
+	touch $(RASA_TEST_STAMP)
 
 setup: install ## Create or upgrade the database and load the seed catalogue where empty (idempotent)
 	$(BIN)/veiviser setup
 
-run: setup ## Set everything up on first use and start the stack on localhost
-	@echo "Veiviser catalogue on http://127.0.0.1:$(VEIVISER_PORT)/docs  (health: /health)"
+train: install-rasa ## Train the assistant into models/ (kept when config, domain and data are unchanged)
+	scripts/train.sh
+
+run: setup train ## Set everything up on first use and start catalogue, action server and Rasa on localhost
+	scripts/run-stack.sh
+
+serve-catalogue: setup ## Start only the catalogue
 	$(BIN)/veiviser serve
 
-lint: install ## ruff
-	$(BIN)/ruff check service_catalog tests
-	$(BIN)/ruff format --check service_catalog tests
+lint: install ## ruff over every Python folder
+	$(BIN)/ruff check service_catalog actions tests bench
+	$(BIN)/ruff format --check service_catalog actions tests bench
 
-typecheck: install ## mypy (strict for service_catalog)
+typecheck: install install-rasa ## mypy: strict for the catalogue and the action server
 	$(BIN)/mypy service_catalog
+	$(BIN)/mypy --python-executable $(RASA_VENV)/bin/python --strict actions
 
-pytest: install ## The test suite (SQLite, and PostgreSQL when reachable)
+pytest: install ## The catalogue suite (SQLite, and PostgreSQL when reachable) and the reply-text checks
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## Every check CI runs
+test-bot: $(RASA_TEST_STAMP) ## Action server and NLU component tests (in .venv-rasa)
+	cd tests/actions && ../../$(RASA_VENV)/bin/pytest -q
+	@if [ -d tests/rasa ]; then cd tests/rasa && PYTHONPATH=../../bot ../../$(RASA_VENV)/bin/pytest -q; fi
+
+validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
+	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
+
+test-stack: install train ## Conversations through the REST channel with the whole stack running
+	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation
+
+test: lint typecheck pytest test-bot validate ## Every check CI runs (test-stack joins once the assistant trains here)
 
 bench: install ## Benchmarks; results go to bench/results/
 	$(BIN)/python -m bench
 
-clean: ## Remove the virtual environments, local database and caches
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+clean: ## Remove the virtual environments, local database, models and caches
+	rm -rf $(VENV) $(RASA_VENV) var models .rasa .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -258,6 +258,45 @@ def _spans(matchers: Sequence[_Matcher], text: str, keep: int, folded: bool) -> 
     return out
 
 
+@dataclass(frozen=True)
+class _Extent:
+    """Where a set of spans lies, enough to ask in O(1) whether one of them avoids a given span."""
+
+    min_end: int
+    max_start: int
+
+    @classmethod
+    def of(cls, spans: Iterable[tuple[int, int, str]]) -> _Extent:
+        """Summarise spans; an empty set never lies outside anything."""
+        min_end, max_start = 1 << 62, -1
+        for start, end, _ in spans:
+            min_end = min(min_end, end)
+            max_start = max(max_start, start)
+        return cls(min_end, max_start)
+
+    def outside(self, start: int, end: int) -> bool:
+        """Whether some span does not overlap [start, end) (lies wholly before or after it)."""
+        return self.min_end <= start or self.max_start >= end
+
+
+class _Clauses:
+    """Clause boundaries of rule 4: each "|" and the words "men"/"but"."""
+
+    def __init__(self, text: str) -> None:
+        cuts = sorted([(i, i + 1) for i, ch in enumerate(text) if ch == "|"] + [m.span() for m in _CLAUSE_WORD.finditer(text)])
+        self._starts = [c[0] for c in cuts]
+        self._ends = sorted(c[1] for c in cuts)
+        self._length = len(text)
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The clause (or run of clauses) that holds the span [start, end)."""
+        i = bisect.bisect_right(self._ends, start)
+        clause_start = self._ends[i - 1] if i > 0 else 0
+        j = bisect.bisect_left(self._starts, end)
+        clause_end = self._starts[j] if j < len(self._starts) else self._length
+        return clause_start, clause_end
+
+
 def _max_disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Largest set of non-overlapping spans (greedy by end), for counting distinct items."""
     chosen: list[tuple[int, int, str]] = []
@@ -312,15 +351,25 @@ class Lexicon:
             for folded in (False, True)
         }
         self.checks: tuple[dict[str, Any], ...] = tuple(data.get("checks") or ())
+        # True only if some phrase itself has a run of three letters, so the run variants compile differently.
+        every = [p.matcher for p in self.patterns] + self.now_markers + self.recent_markers + self.risk_context
+        self._keep_matters = any(
+            m.compiled[(2, f)].pattern != m.compiled[(1, f)].pattern for m in every for f in (False, True)
+        )
 
     def check(self, text: str) -> CrisisHit | None:
         """Classify one message: a CrisisHit ("urgent"/"maybe") or None ("none"). Never raises on text."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         results: list[tuple[str, list[_Hit], list[tuple[int, int, str]]]] = []
+        done: set[tuple[str, bool]] = set()
         for name, copy in normalise_variants(text):
             keep = 2 if name.startswith("runs2") else 1
             folded = name.endswith("folded")
+            # Without letter runs the two run variants are the same text: analysing it twice changes nothing.
+            if not self._keep_matters and (copy, folded) in done:
+                continue
+            done.add((copy, folded))
             hits, context = self._analyse(copy, keep, folded)
             results.append((name, hits, context))
         return self._combine(results)
@@ -340,19 +389,29 @@ class Lexicon:
 
         tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
         token_starts = [t[0] for t in tokens]
-        clause_cuts = sorted(
-            [(i, i + 1) for i, ch in enumerate(text) if ch == "|"] + [m.span() for m in _CLAUSE_WORD.finditer(text)]
-        )
+        clauses = _Clauses(text)
+        past_cache: dict[tuple[int, int], bool] = {}
         for hit in hits:
             hit.negated = self._negated(hit.start, tokens, token_starts, folded)
-            hit.past = self._past(hit.start, hit.end, flat, clause_cuts)
+            bounds = clauses.around(hit.start, hit.end)
+            if bounds not in past_cache:
+                clause = flat[bounds[0] : bounds[1]]
+                past_cache[bounds] = any(rx.search(clause) for rx in self.past_markers)
+            hit.past = past_cache[bounds]
         # Rule 3: a negated weak hit is dropped.
         hits = [h for h in hits if not (h.negated and h.pattern.strength == "weak")]
 
-        now = _spans(self.now_markers, flat, keep, folded)
-        recent = _spans(self.recent_markers, flat, keep, folded)
+        markers = {
+            "now": _Extent.of(_spans(self.now_markers, flat, keep, folded)),
+            "recent": _Extent.of(_spans(self.recent_markers, flat, keep, folded)),
+            "context": _Extent.of(context),
+            # Hits that may raise others (rules 3-5), by kind.
+            "live_strong": _Extent.of([(h.start, h.end, "") for h in hits if h.live and h.pattern.strength == "strong"]),
+            "live": _Extent.of([(h.start, h.end, "") for h in hits if h.live]),
+            "not_past": _Extent.of([(h.start, h.end, "") for h in hits if not h.past]),
+        }
         for hit in hits:
-            hit.level = self._level(hit, hits, now, recent, context)
+            hit.level = self._level(hit, markers)
         return hits, context
 
     def _blank_exclusions(self, text: str) -> str:
@@ -377,7 +436,8 @@ class Lexicon:
         first = idx if idx >= 0 and tokens[idx][1] > start else idx + 1
         negations, fillers = self.negations[folded], self.fillers[folded]
         counted = 0
-        for _, _, token in reversed(tokens[:first]):
+        for i in range(first - 1, -1, -1):
+            token = tokens[i][2]
             if token == "|":
                 return False
             if token in fillers:
@@ -389,47 +449,28 @@ class Lexicon:
                 return False
         return False
 
-    def _past(self, start: int, end: int, flat: str, cuts: list[tuple[int, int]]) -> bool:
-        """Rule 4: whether the hit's clause (between "|" and the words men/but) has a past marker."""
-        clause_start = max((c_end for c_start, c_end in cuts if c_end <= start), default=0)
-        clause_end = min((c_start for c_start, c_end in cuts if c_start >= end), default=len(flat))
-        clause = flat[clause_start:clause_end]
-        return any(rx.search(clause) for rx in self.past_markers)
-
     @staticmethod
-    def _outside(hit: _Hit, spans: list[tuple[int, int, str]]) -> bool:
-        """Whether any marker span lies outside the hit's own span (rule 5)."""
-        return any(not hit.overlaps(s, e) for s, e, _ in spans)
-
-    def _level(
-        self,
-        hit: _Hit,
-        hits: list[_Hit],
-        now: list[tuple[int, int, str]],
-        recent: list[tuple[int, int, str]],
-        context: list[tuple[int, int, str]],
-    ) -> Level:
-        """Sections 3-5 for one hit, given the other hits and markers of the same copy."""
-        others = [h for h in hits if h is not hit and not h.overlaps(hit.start, hit.end)]
+    def _level(hit: _Hit, markers: dict[str, _Extent]) -> Level:
+        """Sections 3-5 for one hit, given the markers and the other hits of the same copy."""
         if hit.pattern.strength == "strong":
             if hit.past:
-                raised = any(h.pattern.strength == "strong" and h.live for h in others)
-                return "urgent" if raised else "maybe"
+                # Rule 4: only another (live) strong hit raises a past story.
+                return "urgent" if markers["live_strong"].outside(hit.start, hit.end) else "maybe"
             if hit.negated:
-                raised = self._outside(hit, context) or any(h.live for h in others)
+                raised = markers["context"].outside(hit.start, hit.end) or markers["live"].outside(hit.start, hit.end)
                 return "urgent" if raised else "maybe"
             return "urgent"
         # Weak (negated weak hits were dropped already).
         if hit.past:
             return "maybe"
-        if hit.pattern.now_raises and self._outside(hit, now):
+        if hit.pattern.now_raises and markers["now"].outside(hit.start, hit.end):
             return "urgent"
-        if hit.pattern.need == "overgrep_nylig" and self._outside(hit, recent):
+        if hit.pattern.need == "overgrep_nylig" and markers["recent"].outside(hit.start, hit.end):
             return "urgent"
-        if self._outside(hit, context):
+        if markers["context"].outside(hit.start, hit.end):
             return "urgent"
         # A second distinct hit: any surviving hit that is not itself a past story.
-        if any(not h.past for h in others):
+        if markers["not_past"].outside(hit.start, hit.end):
             return "urgent"
         return "maybe"
 

@@ -31,7 +31,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     }
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     processes = {
-        "catalogue": _start([str(VEIVISER_BIN), "serve", "--port", str(ports["catalogue"])], env, folder / "catalogue.log"),
+        "catalogue": _start(
+            [str(VEIVISER_BIN), "serve", "--port", str(ports["catalogue"])], env, folder / "catalogue.log"
+        ),
         "actions": _start(
             [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
             env,

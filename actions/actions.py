@@ -1,0 +1,263 @@
+"""The custom actions: read slots, ask the catalogue, utter responses by name (style.md §8).
+
+Every action derives from ``VeiviserAction``, whose ``run`` never raises: a failure is logged without
+slot values or message text and answered with a static text that still carries 113, 116 123 and
+116 111 (style.md §9, safety.md rule 4). The decisions live in ``dialogue.py`` and ``doors.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from abc import ABC, abstractmethod
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.age import plausible_age
+from actions.catalogue_client import CatalogueClient, CatalogueUnavailable, RouteResult
+from actions.dialogue import (
+    KOMMUNE_MATCH_MIN,
+    close_needs,
+    intro_response,
+    known_age,
+    kommunenummer,
+    metadata_kommune,
+    opening_response,
+    reply_lang,
+    should_ask_age,
+)
+from actions.doors import arrange_doors, doors_payload, doors_text, is_specialist
+from actions.national_cache import national_cache
+from actions.needs import GENERAL_NEED, vocabulary
+from actions.settings import get_settings
+from actions.texts import FALLBACK_QUESTION, STATIC_FALLBACK
+
+logger = logging.getLogger(__name__)
+
+Events = list[dict[str, Any]]
+DomainDict = dict[str, Any]
+
+
+class VeiviserAction(Action, ABC):  # type: ignore[misc]
+    """An action that always answers: ``act`` does the work, ``run`` turns any failure into the static fallback."""
+
+    def __init__(self, client: CatalogueClient | None = None) -> None:
+        """Use ``client`` for the catalogue (tests); by default one built from the environment on first use."""
+        self._client = client
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    @abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Do the action's work; may raise, ``run`` catches it."""
+
+    @property
+    def client(self) -> CatalogueClient:
+        """The catalogue client."""
+        if self._client is None:
+            self._client = CatalogueClient(get_settings())
+        return self._client
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Run ``act``; on any exception, log where it happened and utter the static fallback."""
+        try:
+            return await self.act(dispatcher, tracker, domain)
+        except Exception as exc:  # noqa: BLE001 - the young person must get an answer whatever failed
+            # The type and place only: an exception's message can repeat slot values or what was written.
+            logger.error("%s failed with %s at %s", self.name(), type(exc).__name__, _where(exc))
+            dispatcher.utter_message(text=STATIC_FALLBACK[_safe_lang(tracker)])
+            return []
+
+
+class ActionShowDoors(VeiviserAction):
+    """A warm sentence for the need, the doors (text and payload), then the age question when it matters."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_show_doors"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Show the doors for the latest need intent, or the need in the slot."""
+        needs = vocabulary()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        slot_need = tracker.get_slot("need")
+        need = intent if needs.is_need(intent) else slot_need if needs.is_need(slot_need) else GENERAL_NEED
+        from_slot = kommunenummer(tracker.get_slot("kommunenummer"))
+        from_metadata = metadata_kommune(tracker.latest_message)
+        age = known_age(tracker.get_slot("alder"))
+        result = await fetch_doors(self.client, need, from_slot or from_metadata, age, _lang(tracker))
+        events = present_doors(dispatcher, tracker, result, age=age)
+        if from_slot is None and from_metadata and result.kommune and result.kommune.kommunenummer == from_metadata:
+            events.append(SlotSet("kommunenummer", from_metadata))
+        return events
+
+
+class ActionSetKommune(VeiviserAction):
+    """Resolve "jeg bor i Asker" to a kommunenummer; show the doors there when a need is known."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_set_kommune"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Look the municipality up in the catalogue; a later answer simply overwrites an earlier one."""
+        text = _first_entity(tracker, "kommune") or tracker.get_slot("kommune_text")
+        if not isinstance(text, str) or not text.strip():
+            dispatcher.utter_message(response="utter_kommune_unknown")
+            return []
+        need = _known_need(tracker)
+        age = known_age(tracker.get_slot("alder"))
+        match = await self.client.find_kommune(text)
+        if isinstance(match, CatalogueUnavailable):
+            # Asking /route now would only wait for the same dead catalogue: go to the cache at once.
+            result = national_cache().route(need or GENERAL_NEED, age, _lang(tracker))
+            return present_doors(dispatcher, tracker, result, opening=False, age=age)
+        if match is None or match.score < KOMMUNE_MATCH_MIN:
+            dispatcher.utter_message(response="utter_kommune_unknown")
+            return []
+        dispatcher.utter_message(response="utter_kommune_set", kommune_navn=match.name)
+        events: Events = [SlotSet("kommunenummer", match.kommunenummer)]
+        if need:
+            result = await fetch_doors(self.client, need, match.kommunenummer, age, _lang(tracker))
+            events += present_doors(dispatcher, tracker, result, opening=False, age=age)
+        return events
+
+
+class ActionSetAge(VeiviserAction):
+    """Read the age ("15", "femten", "fifteen"); show the doors again for that age when a need is known."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_set_age"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Set ``alder`` when the age is plausible (8 to 30), else ask for it as a number."""
+        age = plausible_age(_first_entity(tracker, "alder")) or plausible_age(tracker.latest_message.get("text"))
+        if age is None:
+            dispatcher.utter_message(response="utter_age_unclear")
+            return [SlotSet("age_asked", True)]
+        dispatcher.utter_message(response="utter_age_set", alder=age)
+        events: Events = [SlotSet("alder", float(age))]
+        need = _known_need(tracker)
+        if need:
+            kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
+            result = await fetch_doors(self.client, need, kommune, age, _lang(tracker))
+            events += present_doors(dispatcher, tracker, result, opening=False, age=age)
+        return events
+
+
+class ActionVeiviserFallback(VeiviserAction):
+    """Two-stage fallback: two close needs as buttons; else ask to rephrase once, then show the general doors."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return "action_veiviser_fallback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        """Offer the two close needs, or ask once, or show the doors of ``snakke_med_noen``."""
+        needs = vocabulary()
+        lang = _lang(tracker)
+        pair = close_needs(tracker.latest_message.get("intent_ranking"), needs)
+        if pair:
+            buttons = [{"title": needs.label(need, lang), "payload": f"/{need}"} for need in pair]
+            dispatcher.utter_message(text=FALLBACK_QUESTION[lang], buttons=buttons)
+            return [SlotSet("fallback_asked", True)]
+        if not tracker.get_slot("fallback_asked"):
+            dispatcher.utter_message(response="utter_fallback_rephrase")
+            return [SlotSet("fallback_asked", True)]
+        dispatcher.utter_message(response="utter_fallback_general")
+        kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
+        age = known_age(tracker.get_slot("alder"))
+        result = await fetch_doors(self.client, GENERAL_NEED, kommune, age, lang)
+        # present_doors resets fallback_asked, so the next unclear message is asked about once again.
+        return present_doors(dispatcher, tracker, result, opening=False, intro=False, ask_age=False, age=age)
+
+
+# --- shared steps ---------------------------------------------------------------------------------
+
+
+async def fetch_doors(
+    client: CatalogueClient, need: str, kommune: str | None, age: int | None, lang: str
+) -> RouteResult:
+    """The catalogue's doors for a need, or the cached national doors when it does not answer."""
+    answer = await client.route(need, kommune=kommune, age=age, lang=lang)
+    if isinstance(answer, CatalogueUnavailable):
+        return national_cache().route(need, age, lang)
+    if not arrange_doors(answer.doors):
+        # Never an empty list or a specialist alone: lead with the cached doors for the need.
+        cached = national_cache().route(need, age, lang)
+        return replace(answer, doors=(*cached.doors, *answer.doors))
+    return answer
+
+
+def present_doors(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    result: RouteResult,
+    *,
+    age: int | None,
+    opening: bool = True,
+    intro: bool = True,
+    ask_age: bool = True,
+) -> Events:
+    """Utter the doors reply (opening line, intro, text, payload, specialist note, age question); return its slots."""
+    lang = _lang(tracker)
+    opening_line = opening_response(result.need, vocabulary()) if opening else None
+    if opening_line:
+        dispatcher.utter_message(response=opening_line)
+    if intro or result.from_cache:
+        # When the catalogue is down this is utter_catalogue_down: the reply says so honestly.
+        dispatcher.utter_message(response=intro_response(result))
+    doors = arrange_doors(result.doors)
+    dispatcher.utter_message(text=doors_text(doors, lang))
+    dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, doors))
+    if any(is_specialist(door) for door in doors):
+        dispatcher.utter_message(response="utter_specialist_explained")
+    age_asked = bool(tracker.get_slot("age_asked"))
+    # Principle 3: a door first, then the question, and only when the answer would change the doors.
+    asking = ask_age and should_ask_age(result, age, age_asked)
+    if asking:
+        dispatcher.utter_message(response="utter_ask_age")
+    return [
+        SlotSet("need", result.need),
+        SlotSet("urgency", result.urgency),
+        SlotSet("doors_shown", True),
+        SlotSet("age_asked", age_asked or asking),
+        SlotSet("fallback_asked", False),
+    ]
+
+
+def _known_need(tracker: Tracker) -> str | None:
+    need = tracker.get_slot("need")
+    return need if vocabulary().is_need(need) else None
+
+
+def _first_entity(tracker: Tracker, entity: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(entity), None)
+    return None if value is None else str(value)
+
+
+def _lang(tracker: Tracker) -> str:
+    return reply_lang(tracker.get_slot("language"))
+
+
+def _safe_lang(tracker: Tracker) -> str:
+    try:
+        return _lang(tracker)
+    except Exception:  # noqa: BLE001 - the fallback must not fail on a broken tracker
+        return "nb"
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown place"
+    frame = frames[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"

@@ -1,0 +1,326 @@
+"""The catalogue over HTTP, as typed results.
+
+Structure: ``CatalogueClient`` asks the catalogue (``/api/v1/route``, ``/api/v1/municipalities``) and
+turns its JSON into the frozen dataclasses below. Every failure (timeout, refused connection, an HTTP
+error status, JSON of the wrong shape) becomes a ``CatalogueUnavailable`` value with a short reason, so
+an action can always answer, from the cached national doors if need be (style.md §9).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from actions.settings import ActionSettings
+
+logger = logging.getLogger(__name__)
+
+LANGS = ("nb", "nn", "en")
+
+
+@dataclass(frozen=True)
+class CatalogueUnavailable:
+    """The catalogue could not answer; ``reason`` is safe to log (it never holds what the user wrote)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Address:
+    """A visiting address."""
+
+    street: str
+    postal_code: str | None
+    city: str | None
+
+    def as_json(self) -> dict[str, str | None]:
+        """The address in the catalogue's JSON shape."""
+        return {"street": self.street, "postal_code": self.postal_code, "city": self.city}
+
+    def one_line(self) -> str:
+        """The address on one line, such as Storgata 5, 9999 Eksempelby."""
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        return f"{self.street}, {place}" if place else self.street
+
+
+@dataclass(frozen=True)
+class Door:
+    """One door as the catalogue describes it (a named service, or a door named generically)."""
+
+    category: str
+    name: str
+    category_label: str = ""
+    description: str = ""
+    generic: bool = False
+    how_to_reach: str | None = None
+    scope: str | None = None
+    key: str | None = None
+    phone: str | None = None
+    phone_href: str | None = None
+    sms: str | None = None
+    sms_href: str | None = None
+    chat_url: str | None = None
+    url: str | None = None
+    address: Address | None = None
+    map_url: str | None = None
+    open_24_7: bool = False
+    open_now: bool | None = None
+    next_open: datetime | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    referral_required: bool | None = None
+    cost: str | None = None
+    anonymous: bool | None = None
+    example: bool = False
+
+    @classmethod
+    def from_json(cls, data: Any) -> Door:
+        """Read one door of a ``/route`` answer (or of the national cache); ``MalformedAnswer`` if it does not fit."""
+        d = _mapping(data, "door")
+        address = d.get("address")
+        return cls(
+            category=_str(d, "category"),
+            name=_str(d, "name"),
+            category_label=_opt_str(d, "category_label") or "",
+            description=_opt_str(d, "description") or "",
+            generic=_bool(d, "generic"),
+            how_to_reach=_opt_str(d, "how_to_reach"),
+            scope=_opt_str(d, "scope"),
+            key=_opt_str(d, "key"),
+            phone=_opt_str(d, "phone"),
+            phone_href=_opt_str(d, "phone_href"),
+            sms=_opt_str(d, "sms"),
+            sms_href=_opt_str(d, "sms_href"),
+            chat_url=_opt_str(d, "chat_url"),
+            url=_opt_str(d, "url"),
+            address=None if address is None else _address(address),
+            map_url=_opt_str(d, "map_url"),
+            open_24_7=_bool(d, "open_24_7"),
+            open_now=_opt_bool(d, "open_now"),
+            next_open=_opt_datetime(d, "next_open"),
+            age_min=_opt_int(d, "age_min"),
+            age_max=_opt_int(d, "age_max"),
+            referral_required=_opt_bool(d, "referral_required"),
+            cost=_opt_str(d, "cost"),
+            anonymous=_opt_bool(d, "anonymous"),
+            example=_bool(d, "example"),
+        )
+
+    def fits_age(self, age: int | None) -> bool:
+        """Whether the door is open to someone of this age (unknown age fits every door)."""
+        if age is None:
+            return True
+        return (self.age_min is None or age >= self.age_min) and (self.age_max is None or age <= self.age_max)
+
+
+@dataclass(frozen=True)
+class KommuneInfo:
+    """The municipality a route answer is for."""
+
+    kommunenummer: str
+    name: str
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """The doors for a need, best first, and what the dialogue needs to know about them."""
+
+    need: str
+    urgency: str
+    doors: tuple[Door, ...]
+    kommune: KommuneInfo | None = None
+    kommune_known: bool = False
+    age_dependent: bool = False
+    fallback: bool = False
+    from_cache: bool = False
+
+    @classmethod
+    def from_json(cls, data: Any) -> RouteResult:
+        """Read a ``/route`` answer; ``MalformedAnswer`` if it does not fit."""
+        d = _mapping(data, "route answer")
+        kommune = d.get("kommune")
+        doors = d.get("doors")
+        if not isinstance(doors, list):
+            raise MalformedAnswer("doors is not a list")
+        return cls(
+            need=_str(d, "need"),
+            urgency=_str(d, "urgency"),
+            doors=tuple(Door.from_json(door) for door in doors),
+            kommune=None if kommune is None else _kommune(kommune),
+            kommune_known=_bool(d, "kommune_known"),
+            age_dependent=_bool(d, "age_dependent"),
+            fallback=_bool(d, "fallback"),
+        )
+
+
+@dataclass(frozen=True)
+class KommuneMatch:
+    """The municipality that best matches what the young person wrote, and how well (1.0 is exact)."""
+
+    kommunenummer: str
+    name: str
+    score: float
+    example: bool = False
+
+
+class MalformedAnswer(ValueError):
+    """The catalogue answered JSON of a shape this client does not understand."""
+
+
+class CatalogueClient:
+    """Asks the catalogue for doors and municipalities; never raises, never waits past its timeouts."""
+
+    def __init__(self, settings: ActionSettings) -> None:
+        """Remember where the catalogue is and how long to wait for it."""
+        self._base_url = settings.catalogue_url.rstrip("/")
+        self._timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+        # httpx's timeouts apply to each connect/read/write; this caps the whole exchange, so a
+        # catalogue that trickles bytes cannot hold a reply either.
+        self._deadline = settings.connect_timeout + settings.timeout
+
+    async def route(
+        self, need: str, kommune: str | None = None, age: int | None = None, lang: str = "nb"
+    ) -> RouteResult | CatalogueUnavailable:
+        """The doors for a need, for the municipality and age when they are known."""
+        params: dict[str, str | int] = {"need": need, "lang": lang if lang in LANGS else "nb"}
+        if kommune:
+            params["kommune"] = kommune
+        if age is not None:
+            params["age"] = age
+        data = await self._get_json("/api/v1/route", params)
+        if isinstance(data, CatalogueUnavailable):
+            return data
+        try:
+            return RouteResult.from_json(data)
+        except MalformedAnswer as exc:
+            return self._unavailable("/api/v1/route", f"malformed answer ({exc})")
+
+    async def find_kommune(self, text: str) -> KommuneMatch | None | CatalogueUnavailable:
+        """The best-matching municipality for a name or number, or None when nothing is close."""
+        query = text.strip()[:100]
+        if not query:
+            return None
+        data = await self._get_json("/api/v1/municipalities", {"q": query, "limit": 1})
+        if isinstance(data, CatalogueUnavailable):
+            return data
+        try:
+            if not isinstance(data, list):
+                raise MalformedAnswer("not a list")
+            if not data:
+                return None
+            best = _mapping(data[0], "municipality")
+            return KommuneMatch(
+                kommunenummer=_str(best, "kommunenummer"),
+                name=_str(best, "name"),
+                score=_number(best, "score"),
+                example=_bool(best, "example"),
+            )
+        except MalformedAnswer as exc:
+            return self._unavailable("/api/v1/municipalities", f"malformed answer ({exc})")
+
+    async def _get_json(self, path: str, params: Mapping[str, str | int]) -> Any:
+        try:
+            return await asyncio.wait_for(self._fetch(path, params), timeout=self._deadline)
+        except (TimeoutError, httpx.TimeoutException):
+            return self._unavailable(path, "timeout")
+        except httpx.HTTPStatusError as exc:
+            return self._unavailable(path, f"HTTP {exc.response.status_code}")
+        except httpx.HTTPError as exc:
+            # The class name says enough ("ConnectError"); the message may hold the query string.
+            return self._unavailable(path, f"connection failed ({type(exc).__name__})")
+        except ValueError:
+            return self._unavailable(path, "malformed answer (not JSON)")
+        except Exception as exc:  # noqa: BLE001 - an action must answer whatever the catalogue did
+            return self._unavailable(path, f"unexpected failure ({type(exc).__name__})")
+
+    async def _fetch(self, path: str, params: Mapping[str, str | int]) -> Any:
+        async with httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout) as client:
+            response = await client.get(path, params=dict(params), headers={"Accept": "application/json"})
+            response.raise_for_status()
+            return response.json()
+
+    @staticmethod
+    def _unavailable(path: str, reason: str) -> CatalogueUnavailable:
+        logger.warning("catalogue unavailable for %s: %s", path, reason)
+        return CatalogueUnavailable(reason=reason)
+
+
+# --- reading JSON values with their types checked -------------------------------------------------
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise MalformedAnswer(f"{what} is not an object")
+    return value
+
+
+def _str(d: Mapping[str, Any], key: str) -> str:
+    value = d.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedAnswer(f"{key} is not a non-empty string")
+    return value
+
+
+def _opt_str(d: Mapping[str, Any], key: str) -> str | None:
+    value = d.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise MalformedAnswer(f"{key} is not a string")
+
+
+def _bool(d: Mapping[str, Any], key: str) -> bool:
+    value = d.get(key, False)
+    if not isinstance(value, bool):
+        raise MalformedAnswer(f"{key} is not true/false")
+    return value
+
+
+def _opt_bool(d: Mapping[str, Any], key: str) -> bool | None:
+    value = d.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise MalformedAnswer(f"{key} is not true/false/null")
+
+
+def _opt_int(d: Mapping[str, Any], key: str) -> int | None:
+    value = d.get(key)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise MalformedAnswer(f"{key} is not a whole number")
+
+
+def _number(d: Mapping[str, Any], key: str) -> float:
+    value = d.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise MalformedAnswer(f"{key} is not a number")
+
+
+def _opt_datetime(d: Mapping[str, Any], key: str) -> datetime | None:
+    value = _opt_str(d, key)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise MalformedAnswer(f"{key} is not an ISO time") from None
+    if moment.tzinfo is None:
+        raise MalformedAnswer(f"{key} has no UTC offset")
+    return moment
+
+
+def _address(value: Any) -> Address:
+    d = _mapping(value, "address")
+    return Address(street=_str(d, "street"), postal_code=_opt_str(d, "postal_code"), city=_opt_str(d, "city"))
+
+
+def _kommune(value: Any) -> KommuneInfo:
+    d = _mapping(value, "kommune")
+    return KommuneInfo(kommunenummer=_str(d, "kommunenummer"), name=_str(d, "name"), example=_bool(d, "example"))
