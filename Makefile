@@ -53,9 +53,9 @@ typecheck: install install-rasa ## mypy: strict for the catalogue and the action
 pytest: install ## The catalogue suite (SQLite, and PostgreSQL when reachable) and the reply-text checks
 	$(BIN)/pytest
 
-test-bot: $(RASA_TEST_STAMP) ## Action server and NLU component tests (in .venv-rasa)
+test-bot: $(RASA_TEST_STAMP) ## Action server, crisis lexicon, language and NLU component tests (in .venv-rasa)
 	cd tests/actions && ../../$(RASA_VENV)/bin/pytest -q
-	@if [ -d tests/rasa ]; then cd tests/rasa && PYTHONPATH=../../bot ../../$(RASA_VENV)/bin/pytest -q; fi
+	cd tests/bot && ../../$(RASA_VENV)/bin/pytest -q
 
 validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
@@ -63,7 +63,7 @@ validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 test-stack: install train ## Conversations through the REST channel with the whole stack running
 	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation
 
-test: lint typecheck pytest test-bot validate ## Every check CI runs (test-stack joins once the assistant trains here)
+test: lint typecheck pytest test-bot validate test-stack ## Every check CI runs
 
 bench: install ## Benchmarks; results go to bench/results/
 	$(BIN)/python -m bench

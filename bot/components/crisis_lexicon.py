@@ -10,10 +10,13 @@ Readings of the header where it leaves room (chosen for recall, see design/safet
   text says. With the current `negation_fillers` (which contain "tenkt") the header's own example
   "har aldri tenkt på å ta livet mitt" is therefore NEGATED (level "maybe", not "urgent"): the
   example predates "tenkt" joining the fillers. The message still gets the crisis line.
-- Hits that raise other hits must themselves be live: neither negated nor past-lowered (a story from
-  last year does not make today's ambiguous phrase urgent). Negated weak hits are dropped (rule 3).
+- What may raise what: a negated strong hit (rule 3) and a past-lowered strong hit (rule 4) are raised
+  only by another hit that is live, i.e. neither negated nor past-lowered; a weak hit (rule 5) is raised
+  by any other surviving hit that is not past-lowered, a negated strong one included (recall first).
+  A story from last year never makes today's ambiguous phrase urgent. Negated weak hits are dropped.
 - A hit that is both negated and past-lowered follows the stricter past rule (only another strong,
   live hit raises it).
+- "maybe" from risk context alone (no hit at all) has need None: nothing says which need it is.
 - Step 1d keeps combining marks (Unicode category M*) as part of words, so scripts that use them are
   not shredded into fragments; no pattern in the file contains one, so matching is unaffected.
 - Apostrophes are also deleted before NFKC, because NFKC turns U+00B4 (´) into a space plus a
@@ -44,7 +47,7 @@ LEXICON_PATH_ENV = "VEIVISER_CRISIS_LEXICON"
 
 _FLAGS = re.IGNORECASE | re.UNICODE
 _APOSTROPHES = str.maketrans("", "", "'\u2019`\u00b4")
-_DROPPED = {0xFE0F: None, 0x200D: None, **{cp: None for cp in range(0x1F3FB, 0x1F400)}}
+_DROPPED = {0xFE0F: None, 0x200D: None, **dict.fromkeys(range(0x1F3FB, 0x1F400))}
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e"})
 _BOUNDARY_CHARS = frozenset(".!?;:,\n")
 _RUN3 = re.compile(r"([^\W\d_])\1{2,}")
@@ -198,7 +201,7 @@ class CrisisHit:
 
     @property
     def words(self) -> tuple[str, ...]:
-        """The matched words of the winning level, in text order, without repeats."""
+        """The matched words of the winning level, in the order found, without repeats."""
         seen: dict[str, None] = {}
         for span in self.matched:
             if span.level == self.level:
@@ -240,10 +243,6 @@ class _Hit:
     past: bool = False
     level: Level | None = None
 
-    def overlaps(self, start: int, end: int) -> bool:
-        """Whether [start, end) overlaps this hit's span."""
-        return start < self.end and self.start < end
-
     @property
     def live(self) -> bool:
         """Neither negated nor past-lowered: may raise other hits."""
@@ -283,7 +282,9 @@ class _Clauses:
     """Clause boundaries of rule 4: each "|" and the words "men"/"but"."""
 
     def __init__(self, text: str) -> None:
-        cuts = sorted([(i, i + 1) for i, ch in enumerate(text) if ch == "|"] + [m.span() for m in _CLAUSE_WORD.finditer(text)])
+        cuts = sorted(
+            [(i, i + 1) for i, ch in enumerate(text) if ch == "|"] + [m.span() for m in _CLAUSE_WORD.finditer(text)]
+        )
         self._starts = [c[0] for c in cuts]
         self._ends = sorted(c[1] for c in cuts)
         self._length = len(text)
@@ -406,7 +407,9 @@ class Lexicon:
             "recent": _Extent.of(_spans(self.recent_markers, flat, keep, folded)),
             "context": _Extent.of(context),
             # Hits that may raise others (rules 3-5), by kind.
-            "live_strong": _Extent.of([(h.start, h.end, "") for h in hits if h.live and h.pattern.strength == "strong"]),
+            "live_strong": _Extent.of(
+                [(h.start, h.end, "") for h in hits if h.live and h.pattern.strength == "strong"]
+            ),
             "live": _Extent.of([(h.start, h.end, "") for h in hits if h.live]),
             "not_past": _Extent.of([(h.start, h.end, "") for h in hits if not h.past]),
         }
@@ -504,7 +507,7 @@ class Lexicon:
                 )
             spans = tuple(sorted(matched.values(), key=lambda s: (s.level != level, s.start)))
             context = self._context_words(results)
-            return CrisisHit(level=level, need=needs[0], needs=needs, matched=spans, context=context)  # type: ignore[arg-type]
+            return CrisisHit(level=level, need=needs[0], needs=needs, matched=spans, context=context)
         # No hit at all: two or more distinct risk-context items still give "maybe".
         if any(len(_max_disjoint(ctx)) >= 2 for _, _, ctx in results):
             return CrisisHit(level="maybe", need=None, needs=(), matched=(), context=self._context_words(results))

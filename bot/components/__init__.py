@@ -1,0 +1,1 @@
+"""Veiviser's custom NLU components; the rule modules (crisis_lexicon, language_rules) import no Rasa."""
