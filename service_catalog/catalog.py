@@ -25,6 +25,7 @@ from service_catalog.models import (
     Service,
     ServiceArea,
 )
+from service_catalog.models.routing_rule import RoutingRuleIn
 from service_catalog.models.service import (
     Address,
     ClosedDateIn,
@@ -228,6 +229,28 @@ def audit(
 
 
 # ---------------------------------------------------------------- routing data
+
+
+def scope_rules(session: Session, kommunenummer: str | None) -> list[RoutingRule]:
+    """The routing table of one scope: a municipality's own rules, or the national ones (None)."""
+    owner = (
+        col(RoutingRule.kommunenummer).is_(None)
+        if kommunenummer is None
+        else col(RoutingRule.kommunenummer) == kommunenummer
+    )
+    return list(session.exec(select(RoutingRule).where(owner).order_by(col(RoutingRule.id))).all())
+
+
+def rule_data(rule: RoutingRuleIn | RoutingRule) -> dict[str, Any]:
+    """A routing rule as plain data (audit snapshots, comparisons, writing)."""
+    return {
+        "need": rule.need,
+        "urgency": str(rule.urgency),
+        "doors": list(rule.doors),
+        "age_min": rule.age_min,
+        "age_max": rule.age_max,
+        "note": rule.note,
+    }
 
 
 def rules_for_need(session: Session, need: str, kommunenummer: str | None) -> list[RoutingRule]:

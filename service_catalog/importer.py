@@ -21,7 +21,15 @@ from typing import Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
-from service_catalog.catalog import audit, service_to_in, set_active, snapshot, write_service
+from service_catalog.catalog import (
+    audit,
+    rule_data,
+    scope_rules,
+    service_to_in,
+    set_active,
+    snapshot,
+    write_service,
+)
 from service_catalog.errors import ImportProblem, ImportRejected, NotFound
 from service_catalog.field_types import Kommunenummer
 from service_catalog.interchange import CatalogueDocument
@@ -86,7 +94,7 @@ def _plan(session: Session, doc: CatalogueDocument, *, replace: bool) -> _Work:
         listed = set(keys)
         work.missing = [s for s in _scope_services(session, doc.kommune) if s.active and s.key not in listed]
         plan.deactivated.extend(s.key for s in work.missing)
-    work.rules = _scope_rules(session, doc.kommune)
+    work.rules = scope_rules(session, doc.kommune)
     if doc.routing is not None:
         plan.rules_replaced = _rule_table(doc.routing) != _rule_table(work.rules)
     plan.rules = len(doc.routing) if doc.routing is not None else len(work.rules)
@@ -175,25 +183,9 @@ def _scope_services(session: Session, kommune: str | None) -> list[Service]:
     return list(session.exec(select(Service).where(owner).order_by(Service.key)).all())
 
 
-def _scope_rules(session: Session, kommune: str | None) -> list[RoutingRule]:
-    owner = col(RoutingRule.kommunenummer).is_(None) if kommune is None else RoutingRule.kommunenummer == kommune
-    return list(session.exec(select(RoutingRule).where(owner).order_by(col(RoutingRule.id))).all())
-
-
 def _scope_absences(session: Session, kommune: str) -> list[DoorAbsence]:
     stmt = select(DoorAbsence).where(DoorAbsence.kommunenummer == kommune).order_by(DoorAbsence.door)
     return list(session.exec(stmt).all())
-
-
-def _rule_data(rule: RoutingRuleIn | RoutingRule) -> dict[str, Any]:
-    return {
-        "need": rule.need,
-        "urgency": str(rule.urgency),
-        "doors": list(rule.doors),
-        "age_min": rule.age_min,
-        "age_max": rule.age_max,
-        "note": rule.note,
-    }
 
 
 def _rule_order(rule: dict[str, Any]) -> tuple[Any, ...]:
@@ -202,7 +194,7 @@ def _rule_order(rule: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _rule_table(rules: Sequence[RoutingRuleIn | RoutingRule]) -> list[dict[str, Any]]:
-    return sorted((_rule_data(r) for r in rules), key=_rule_order)
+    return sorted((rule_data(r) for r in rules), key=_rule_order)
 
 
 def _absence_data(absence: DoorAbsenceIn | DoorAbsence) -> dict[str, Any]:
@@ -268,12 +260,12 @@ def _audit_service(session: Session, actor: str, action: str, row: Service, befo
 def _replace_rules(
     session: Session, kommune: str | None, old: list[RoutingRule], new: list[RoutingRuleIn], actor: str
 ) -> None:
-    before = {"rules": [_rule_data(r) for r in old]}
+    before = {"rules": [rule_data(r) for r in old]}
     for rule in old:
         session.delete(rule)
     session.flush()
     for rule_in in new:
-        session.add(RoutingRule(**_rule_data(rule_in), kommunenummer=kommune))
+        session.add(RoutingRule(**rule_data(rule_in), kommunenummer=kommune))
     session.flush()
     audit(
         session,
@@ -283,7 +275,7 @@ def _replace_rules(
         entity_id=kommune or "national",
         kommunenummer=kommune,
         before=before,
-        after={"rules": [_rule_data(r) for r in new]},
+        after={"rules": [rule_data(r) for r in new]},
     )
 
 
@@ -339,4 +331,4 @@ def export_document(session: Session, kommunenummer: str | None) -> CatalogueDoc
 
 
 def _export_rules(session: Session, kommune: str | None) -> list[RoutingRuleIn]:
-    return [RoutingRuleIn.model_validate(rule) for rule in _rule_table(_scope_rules(session, kommune))]
+    return [RoutingRuleIn.model_validate(rule) for rule in _rule_table(scope_rules(session, kommune))]

@@ -287,7 +287,7 @@ def _today(settings: Settings) -> date:
 @router.get("/routing")
 def list_routing(*, session: SessionDep, scope: EditableScope) -> list[RoutingRulePublic]:
     """The routing rules of ``?kommune=`` (its local overrides), or the national table without it."""
-    return [RoutingRulePublic.model_validate(r) for r in _scope_rules(session, scope)]
+    return [RoutingRulePublic.model_validate(r) for r in catalog.scope_rules(session, scope)]
 
 
 @router.put("/routing")
@@ -306,15 +306,15 @@ def replace_routing(
     repeated = next((b for i, b in enumerate(bands) if b in bands[:i]), None)
     if repeated is not None:
         raise Unprocessable(f"two rules for '{repeated[0]}' with the same age band; keep one")
-    old = _scope_rules(session, scope)
-    before = {"rules": [_rule_data(r) for r in old]}
+    old = catalog.scope_rules(session, scope)
+    before = {"rules": [catalog.rule_data(r) for r in old]}
     for row in old:
         session.delete(row)
     session.flush()
     new = [RoutingRule(**rule.model_dump(), kommunenummer=scope) for rule in rules]
     session.add_all(new)
     session.flush()
-    _audit_rules(session, maintainer, "routing.replace", scope, before, {"rules": [_rule_data(r) for r in new]})
+    _audit_rules(session, maintainer, "routing.replace", scope, before, {"rules": [catalog.rule_data(r) for r in new]})
     session.commit()
     return [RoutingRulePublic.model_validate(r) for r in new]
 
@@ -334,7 +334,7 @@ def create_rule(
     rule = RoutingRule(**rule_in.model_dump(), kommunenummer=scope)
     session.add(rule)
     session.flush()
-    _audit_rule(session, maintainer, "routing.create", rule, before=None, after=_rule_data(rule))
+    _audit_rule(session, maintainer, "routing.create", rule, before=None, after=catalog.rule_data(rule))
     session.commit()
     return RoutingRulePublic.model_validate(rule)
 
@@ -349,7 +349,7 @@ def update_rule(
     update: RoutingRuleUpdate,
 ) -> RoutingRulePublic:
     """Change the fields sent of one routing rule; the whole rule is checked again."""
-    current = _rule_data(rule)
+    current = catalog.rule_data(rule)
     try:
         data = RoutingRuleIn.model_validate({**current, **update.model_dump(exclude_unset=True)})
     except ValidationError as error:
@@ -361,7 +361,7 @@ def update_rule(
     rule.updated_at = datetime.now(UTC)
     session.add(rule)
     session.flush()
-    _audit_rule(session, maintainer, "routing.update", rule, before=current, after=_rule_data(rule))
+    _audit_rule(session, maintainer, "routing.update", rule, before=current, after=catalog.rule_data(rule))
     session.commit()
     return RoutingRulePublic.model_validate(rule)
 
@@ -369,7 +369,7 @@ def update_rule(
 @router.delete("/routing/{rule_id}", status_code=204)
 def delete_rule(*, session: SessionDep, maintainer: MaintainerDep, rule: EditableRule) -> Response:
     """Remove one routing rule (the national rule applies again where a local one is removed)."""
-    before = _rule_data(rule)
+    before = catalog.rule_data(rule)
     session.delete(rule)
     session.flush()
     _audit_rule(session, maintainer, "routing.delete", rule, before=before, after=None)
@@ -392,24 +392,8 @@ def _band(rule: RoutingRuleIn | RoutingRule) -> tuple[str, int | None, int | Non
 
 
 def _check_band_free(session: Session, scope: str | None, band: tuple[str, int | None, int | None]) -> None:
-    if any(_band(r) == band for r in _scope_rules(session, scope)):
+    if any(_band(r) == band for r in catalog.scope_rules(session, scope)):
         raise Conflict(f"there is already a rule for '{band[0]}' with this age band; change that one instead")
-
-
-def _scope_rules(session: Session, scope: str | None) -> list[RoutingRule]:
-    owner = col(RoutingRule.kommunenummer).is_(None) if scope is None else RoutingRule.kommunenummer == scope
-    return list(session.exec(select(RoutingRule).where(owner).order_by(col(RoutingRule.id))).all())
-
-
-def _rule_data(rule: RoutingRule) -> dict[str, Any]:
-    return {
-        "need": rule.need,
-        "urgency": str(rule.urgency),
-        "doors": list(rule.doors),
-        "age_min": rule.age_min,
-        "age_max": rule.age_max,
-        "note": rule.note,
-    }
 
 
 def _audit_rule(
