@@ -10,7 +10,7 @@ export VEIVISER_PORT ?= 8000
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 
-.PHONY: help install install-rasa setup train run serve-catalogue test lint typecheck pytest test-bot validate test-stack bench clean
+.PHONY: help install install-rasa install-browser setup train run serve-catalogue test lint typecheck pytest test-bot validate test-stack bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ install: $(STAMP) ## Create .venv: the catalogue, the tools and their tests
 
 install-rasa: ## Create .venv-rasa: Rasa 3.6, rasa-sdk and their test tools (idempotent)
 	scripts/install-rasa-venv.sh
+
+install-browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing)
+	scripts/install-browser.sh
 
 $(RASA_TEST_STAMP): requirements-rasa-test.txt | install-rasa
 	$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa-test.txt
@@ -60,8 +63,8 @@ test-bot: $(RASA_TEST_STAMP) ## Action server, crisis lexicon, language and NLU 
 validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
 
-test-stack: install train ## Conversations through the REST channel with the whole stack running
-	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation
+test-stack: install install-browser train ## Conversations and browser tests (Chromium) against the whole stack
+	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/browser
 
 test: lint typecheck pytest test-bot validate test-stack ## Every check CI runs
 

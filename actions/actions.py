@@ -216,8 +216,9 @@ def present_doors(
         # When the catalogue is down this is utter_catalogue_down: the reply says so honestly.
         dispatcher.utter_message(response=intro_response(result))
     doors = arrange_doors(result.doors)
-    dispatcher.utter_message(text=doors_text(doors, lang))
-    dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, doors))
+    text = doors_text(doors, lang)
+    dispatcher.utter_message(text=text)
+    dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, doors, text=text))
     if any(is_specialist(door) for door in doors):
         dispatcher.utter_message(response="utter_specialist_explained")
     age_asked = bool(tracker.get_slot("age_asked"))

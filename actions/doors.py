@@ -62,14 +62,21 @@ def arrange_doors(doors: Sequence[Door], limit: int = MAX_DOORS) -> tuple[Door, 
     return tuple([*direct, *(door for door in doors if is_specialist(door))][:limit])
 
 
-def doors_payload(need: str, urgency: str, doors: Sequence[Door]) -> dict[str, Any]:
-    """The ``custom`` message of the reply contract: ``{"type": "doors", need, urgency, doors}``."""
-    return {
+def doors_payload(need: str, urgency: str, doors: Sequence[Door], text: str | None = None) -> dict[str, Any]:
+    """The ``custom`` message of the reply contract: ``{"type": "doors", need, urgency, doors}``.
+
+    ``text`` is the same doors as the readable message sent just before; a client that shows cards
+    (the web chat) hides the text message equal to it, so the doors are not shown twice.
+    """
+    payload: dict[str, Any] = {
         "type": "doors",
         "need": need,
         "urgency": urgency,
         "doors": [_door_json(door) for door in arrange_doors(doors)],
     }
+    if text is not None:
+        payload["text"] = text
+    return payload
 
 
 def doors_text(doors: Sequence[Door], lang: str, now: datetime | None = None) -> str:

@@ -34,6 +34,25 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Oslo"
     unverified_after_days: int = Field(default=183, ge=1)
 
+    # --- the web: the chat widget and the maintainer pages (service_catalog/web)
+    # The Rasa REST webhook the widget on our own pages talks to. Unset: Rasa on RASA_PORT of the host the
+    # page was asked for (``make run``); behind the reverse proxy, the same origin: "/webhooks/rest/webhook".
+    chat_url: str | None = Field(default=None, max_length=500)
+    rasa_port: int = Field(
+        default=5005, ge=1, le=65535, validation_alias=AliasChoices("RASA_PORT", "VEIVISER_RASA_PORT")
+    )
+    # Where the quick exit goes: a neutral page that reveals nothing (GOV.UK's "Exit this page" uses a weather site).
+    exit_url: str = Field(default="https://www.yr.no/nb", pattern=r"^https?://", max_length=500)
+    # The municipality the sample page at / shows (9999 is the invented Eksempel kommune).
+    demo_kommune: str = Field(default="9999", pattern=r"^\d{4}$")
+    # Maintainer pages: the session cookie is marked Secure unless this is false (plain http on localhost).
+    cookie_secure: bool | None = None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry the Secure flag: always in production, unless set otherwise."""
+        return self.cookie_secure if self.cookie_secure is not None else self.environment == "prod"
+
     @property
     def taxonomy_path(self) -> Path:
         return self.data_dir / "taxonomy.yml"

@@ -10,12 +10,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_catalog.api.routes import admin, auth, health, hsds, lookups, routing
 from service_catalog.auth import signing_key
 from service_catalog.config import get_settings
 from service_catalog.errors import CatalogError, ImportRejected
+from service_catalog.web import chat
+from service_catalog.web.maintainer import pages as maintainer_pages
+from service_catalog.web.templating import STATIC_DIR
 
 log = logging.getLogger("veiviser.catalogue")
 
@@ -43,8 +47,9 @@ def create_app() -> FastAPI:
         description="The municipal catalogue of low-threshold services for young people, and the routing table "
         "that decides which door answers which need.",
     )
-    for module in (health, lookups, routing, hsds, auth, admin):
+    for module in (health, lookups, routing, hsds, auth, admin, chat, maintainer_pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
     _install_limits(app)
     return app

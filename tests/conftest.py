@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from rest_stack import stack  # noqa: F401 - the whole stack, shared by the conversation and browser tests
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
@@ -35,7 +36,7 @@ def _postgres_reachable() -> bool:
 # Tests that need the Rasa side run in their own steps of `make test` (see the Makefile): the stack
 # conversation tests need a trained model and three running servers, and the action and component tests
 # import rasa, which lives in .venv-rasa.
-collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else ["conversation"]
+collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else ["conversation", "browser"]
 collect_ignore += ["actions", "rasa"]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])

@@ -23,6 +23,13 @@ def test_payload_is_a_doors_message_with_need_and_urgency() -> None:
     assert (payload["type"], payload["need"], payload["urgency"]) == ("doors", "angst_uro", "snart")
 
 
+def test_payload_carries_the_door_text_when_given_so_card_clients_can_hide_it() -> None:
+    payload = doors_payload("angst_uro", "snart", [make_door()], text="1. Helsesykepleier")
+
+    assert list(payload) == ["type", "need", "urgency", "doors", "text"]
+    assert payload["text"] == "1. Helsesykepleier"
+
+
 def test_payload_door_has_every_contract_field_in_order() -> None:
     payload = doors_payload("angst_uro", "snart", [make_door()])
 

@@ -31,6 +31,15 @@ async def test_show_doors_payload_carries_need_urgency_and_doors_best_first(
     assert 1 <= len(payload["doors"]) <= 6
 
 
+async def test_show_doors_payload_text_is_the_door_text_sent_before_it(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionShowDoors(live_client).run(dispatcher, make_tracker(intent="angst_uro"), {})
+
+    door_text = next(m["text"] for m in dispatcher.messages if m.get("text") and not m.get("response"))
+    assert doors_payload(dispatcher)["text"] == door_text
+
+
 async def test_show_doors_remembers_need_urgency_doors_shown_and_age_asked(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:

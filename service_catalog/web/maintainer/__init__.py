@@ -1,0 +1,1 @@
+"""The maintainers' pages under ``/admin``: server-rendered forms over the catalogue functions."""
