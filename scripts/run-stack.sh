@@ -22,19 +22,26 @@ wait_for() {  # url, name, seconds
     return 1
 }
 
-echo "Starting Veiviser (catalogue :$VEIVISER_PORT, actions :$ACTION_PORT, rasa :$RASA_PORT)"
+echo "Starting Veiviser (web and catalogue :$VEIVISER_PORT, actions :$ACTION_PORT, rasa :$RASA_PORT)"
+# A maintainer for the invented kommune 9999, so the maintainer pages can be tried at once (never in prod).
+.venv/bin/veiviser maintainer demo
 .venv/bin/veiviser serve --port "$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$VEIVISER_PORT/ready" catalogue 30
 .venv-rasa/bin/rasa run actions --actions actions --port "$ACTION_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 # Only the REST channel is exposed; the HTTP API (/model/parse etc.) stays off (--enable-api is not given).
+# CORS: the chat widget on the pages at :$VEIVISER_PORT posts to Rasa, whichever name the browser used for the host.
 "$RASA" run --model models --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-    --port "$RASA_PORT" --interface 127.0.0.1 --cors "http://127.0.0.1:$VEIVISER_PORT" & pids+=($!)
+    --port "$RASA_PORT" --interface 127.0.0.1 \
+    --cors "http://127.0.0.1:$VEIVISER_PORT" "http://localhost:$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" rasa 180
 cat <<MSG
 
-Veiviser is running. Talk to it:
-  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"test","message":"jeg får panikk på bussen","metadata":{"kommune":"9999"}}'
-Catalogue: http://127.0.0.1:$VEIVISER_PORT/docs   Stop: Ctrl-C
+Veiviser is running.
+  Chat (sample municipal page):  http://localhost:$VEIVISER_PORT/
+  Maintainer pages:              http://localhost:$VEIVISER_PORT/admin  (user 'eksempel', password in var/demo-maintainer.txt)
+  Catalogue API:                 http://localhost:$VEIVISER_PORT/docs
+  REST channel:  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"test","message":"jeg får panikk på bussen","metadata":{"kommune":"9999"}}'
+Stop: Ctrl-C
 MSG
 wait -n "${pids[@]}"

@@ -141,6 +141,38 @@ def cmd_maintainer_add(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_MAINTAINER = "eksempel"
+
+
+def cmd_maintainer_demo(args: argparse.Namespace) -> int:
+    """A maintainer for the invented kommune 9999, so a new user can log in to /admin after `make run`."""
+    import secrets
+
+    from service_catalog.auth import create_maintainer, get_maintainer
+    from service_catalog.config import REPO_ROOT, get_settings
+    from service_catalog.db import get_engine
+
+    if get_settings().environment == "prod":
+        _err("the demo maintainer is for local use only; production creates maintainers with 'maintainer add'")
+        return 2
+    path = Path(args.file) if args.file else REPO_ROOT / "var" / "demo-maintainer.txt"
+    with Session(get_engine()) as session:
+        if get_maintainer(session, DEMO_MAINTAINER) is not None:
+            where = f"; its password is in {path}" if path.exists() else ""
+            _out(f"demo maintainer '{DEMO_MAINTAINER}' (kommune 9999) exists{where}")
+            return 0
+        password = secrets.token_urlsafe(12)
+        create_maintainer(session, DEMO_MAINTAINER, password, municipalities=["9999"], national=False)
+        session.commit()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only, like var/secret_key: the password of a local example account, never in git (var/ is ignored).
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(f"username: {DEMO_MAINTAINER}\npassword: {password}\n")
+    _out(f"demo maintainer '{DEMO_MAINTAINER}' created for kommune 9999; its password is in {path}")
+    return 0
+
+
 def cmd_route(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
@@ -209,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--national", action="store_true", help="may edit national services and every municipality")
     add.add_argument("--password-stdin", action="store_true")
     add.set_defaults(func=cmd_maintainer_add)
+    demo = maint.add_parser("demo", help="create the local example maintainer 'eksempel' for 9999 (not in prod)")
+    demo.add_argument("--file", help="where to write the password (default var/demo-maintainer.txt)")
+    demo.set_defaults(func=cmd_maintainer_demo)
 
     route = sub.add_parser("route", help="show the doors for a need")
     route.add_argument("need")

@@ -91,3 +91,41 @@ def test_maintainer_add_creates_a_maintainer_who_can_log_in(
     with Session(get_engine()) as session:
         who = authenticate(session, "kari", "et-langt-og-godt-passord", get_settings())
         assert who is not None and who.username == "kari"
+
+
+def test_maintainer_demo_creates_the_example_maintainer_with_a_private_password_file(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    main(["setup"])
+    secret = tmp_path / "demo-maintainer.txt"
+
+    assert main(["maintainer", "demo", "--file", str(secret)]) == 0
+
+    lines = dict(line.split(": ", 1) for line in secret.read_text("utf-8").splitlines())
+    assert oct(secret.stat().st_mode & 0o777) == "0o600"
+    from service_catalog.auth import authenticate, municipalities_of
+
+    with Session(get_engine()) as session:
+        who = authenticate(session, lines["username"], lines["password"], get_settings())
+        assert who is not None and municipalities_of(session, who) == ["9999"]
+
+
+def test_maintainer_demo_run_again_keeps_the_first_password(fresh_database: str, tmp_path: Path) -> None:
+    main(["setup"])
+    secret = tmp_path / "demo-maintainer.txt"
+    main(["maintainer", "demo", "--file", str(secret)])
+    first = secret.read_text("utf-8")
+
+    assert main(["maintainer", "demo", "--file", str(secret)]) == 0
+    assert secret.read_text("utf-8") == first
+
+
+def test_maintainer_demo_is_refused_in_production(
+    fresh_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["setup"])
+    monkeypatch.setenv("VEIVISER_ENVIRONMENT", "prod")
+    get_settings.cache_clear()
+
+    assert main(["maintainer", "demo", "--file", str(tmp_path / "x.txt")]) == 2
+    assert not (tmp_path / "x.txt").exists()
