@@ -65,8 +65,9 @@ def arrange_doors(doors: Sequence[Door], limit: int = MAX_DOORS) -> tuple[Door, 
 def doors_payload(need: str, urgency: str, doors: Sequence[Door], text: str | None = None) -> dict[str, Any]:
     """The ``custom`` message of the reply contract: ``{"type": "doors", need, urgency, doors}``.
 
-    ``text`` is the same doors as the readable message sent just before; a client that shows cards
-    (the web chat) hides the text message equal to it, so the doors are not shown twice.
+    ``text`` is the same doors as the readable message sent just before it. Rasa's REST channel sends a
+    text one paragraph a message (split at blank lines), so a client that shows cards (the web chat)
+    hides the run of messages that makes up ``text``, and the doors are not shown twice.
     """
     payload: dict[str, Any] = {
         "type": "doors",

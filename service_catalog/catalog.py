@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote_plus
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
@@ -95,7 +96,11 @@ def service_to_public(service: Service) -> ServicePublic:
 
 def snapshot(service: Service) -> dict[str, Any]:
     """A JSON-ready copy of a service for the audit log."""
-    return {"kommunenummer": service.kommunenummer, **service_to_in(service).model_dump(mode="json")}
+    try:
+        return {"kommunenummer": service.kommunenummer, **service_to_in(service).model_dump(mode="json")}
+    except ValidationError:
+        # A row written under older rules still gets an audit entry, with what can be shown of it.
+        return {"kommunenummer": service.kommunenummer, "key": service.key, "name": service.name, "invalid": True}
 
 
 def get_service(session: Session, service_id: int) -> Service:
@@ -226,6 +231,34 @@ def audit(
     )
     session.add(entry)
     return entry
+
+
+def audit_service(
+    session: Session, *, actor: str, action: str, service: Service, before: dict[str, Any] | None
+) -> AuditEntry:
+    """Record a change of one service, with its state before and (from the row) after."""
+    return audit(
+        session,
+        actor=actor,
+        action=action,
+        entity="service",
+        entity_id=str(service.id),
+        kommunenummer=service.kommunenummer,
+        before=before,
+        after=snapshot(service),
+    )
+
+
+def audit_entries(
+    session: Session, *, kommuner: Sequence[str] | None, limit: int, offset: int
+) -> tuple[list[AuditEntry], int]:
+    """Audit entries of these municipalities (None: every entry), newest first, with the total count."""
+    stmt = select(AuditEntry)
+    if kommuner is not None:
+        stmt = stmt.where(col(AuditEntry.kommunenummer).in_(list(kommuner)))
+    count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit))
+    return list(rows.all()), int(count)
 
 
 # ---------------------------------------------------------------- routing data

@@ -55,3 +55,9 @@ class ImportRejected(CatalogError):
 
     def __post_init__(self) -> None:
         super().__init__(f"import rejected: {len(self.problems)} problem(s); nothing was changed")
+
+
+class Unprocessable(CatalogError):
+    """The request is well-formed but asks for something the catalogue cannot hold."""
+
+    status_code = 422

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from service_catalog.catalog import (
     audit,
+    audit_service,
     rule_data,
     scope_rules,
     service_to_in,
@@ -221,13 +222,13 @@ def apply_import(session: Session, doc: CatalogueDocument, *, actor: str, replac
         if action is None:
             continue  # unchanged: no write, no audit entry
         row = work.existing.get(incoming.key)
-        before = _snapshot(row) if row is not None else None
+        before = snapshot(row) if row is not None else None
         row = write_service(session, incoming, kommunenummer=doc.kommune, existing=row)
-        _audit_service(session, actor, action, row, before)
+        audit_service(session, actor=actor, action=action, service=row, before=before)
     for row in work.missing:
-        before = _snapshot(row)
+        before = snapshot(row)
         set_active(session, row, False)
-        _audit_service(session, actor, "import.deactivate", row, before)
+        audit_service(session, actor=actor, action="import.deactivate", service=row, before=before)
     if doc.routing is not None and work.plan.rules_replaced:
         _replace_rules(session, doc.kommune, work.rules, doc.routing, actor)
     if doc.absent_doors is not None and work.plan.absences_replaced:
@@ -235,26 +236,6 @@ def apply_import(session: Session, doc: CatalogueDocument, *, actor: str, replac
         _replace_absences(session, doc.kommune, work.absent, doc.absent_doors, actor)
     session.flush()
     return work.plan
-
-
-def _snapshot(service: Service) -> dict[str, Any]:
-    try:
-        return snapshot(service)
-    except ValidationError:
-        return {"kommunenummer": service.kommunenummer, "key": service.key, "name": service.name, "invalid": True}
-
-
-def _audit_service(session: Session, actor: str, action: str, row: Service, before: dict[str, Any] | None) -> None:
-    audit(
-        session,
-        actor=actor,
-        action=action,
-        entity="service",
-        entity_id=str(row.id),
-        kommunenummer=row.kommunenummer,
-        before=before,
-        after=_snapshot(row),
-    )
 
 
 def _replace_rules(

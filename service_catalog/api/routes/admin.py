@@ -11,52 +11,42 @@ commits. CSRF does not apply: the token travels in the Authorization header and 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import PurePath
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from service_catalog import catalog
+from service_catalog import catalog, maintenance
 from service_catalog.auth import (
     EditableKommune,
     EditableScope,
     MaintainerDep,
     VisibleKommuner,
     current_maintainer,
-    may_edit,
     require_editable,
 )
-from service_catalog.config import Settings
 from service_catalog.deps import ItemId, SessionDep, SettingsDep, VocabularyDep
-from service_catalog.errors import CatalogError, Conflict, Forbidden, ImportProblem, ImportRejected, NotFound
+from service_catalog.errors import Unprocessable
 from service_catalog.field_types import Age, Note, Source
-from service_catalog.importer import ImportPlan, apply_import, export_document, plan_import
-from service_catalog.interchange import CatalogueDocument, dump_csv, dump_yaml, parse_csv, parse_yaml
-from service_catalog.models import AuditEntry, DoorAbsence, Maintainer, Municipality, RoutingRule, Service
+from service_catalog.importer import ImportPlan
+from service_catalog.models import DoorAbsence, RoutingRule, Service
 from service_catalog.models.audit import AuditEntryPublic
 from service_catalog.models.municipality import DoorAbsenceIn, DoorAbsencePublic
 from service_catalog.models.routing_rule import RoutingRuleIn, RoutingRulePublic
 from service_catalog.models.service import ServiceIn, ServicePublic, ServicesPublic, ServiceUpdate
-from service_catalog.vocabulary import DoorCode, NeedCode, Scope, Urgency, Vocabulary
+from service_catalog.vocabulary import DoorCode, NeedCode, Urgency
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(current_maintainer)])
 
 MAX_TABLE_ROWS = 2000
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-
-
-class Unprocessable(CatalogError):
-    """The request is well-formed but asks for something the catalogue cannot hold."""
-
-    status_code = 422
 
 
 class VerifyIn(BaseModel):
@@ -94,18 +84,21 @@ class AuditPage(BaseModel):
 
 def editable_service(session: SessionDep, maintainer: MaintainerDep, service_id: ItemId) -> Service:
     """The service with this id (404), when its municipality is the maintainer's (403)."""
-    service = catalog.get_service(session, service_id)
-    require_editable(session, maintainer, service.kommunenummer)
-    return service
+    return maintenance.service_for_edit(session, maintainer, service_id)
 
 
 def editable_rule(session: SessionDep, maintainer: MaintainerDep, rule_id: ItemId) -> RoutingRule:
     """The routing rule with this id (404), when its scope is the maintainer's (403)."""
-    rule = session.get(RoutingRule, rule_id)
-    if rule is None:
-        raise NotFound(f"no routing rule with id {rule_id}")
-    require_editable(session, maintainer, rule.kommunenummer)
-    return rule
+    return maintenance.rule_for_edit(session, maintainer, rule_id)
+
+
+@contextmanager
+def _as_request_error() -> Iterator[None]:
+    # A whole service or rule checked outside request parsing: the same 422 answer as a bad request body.
+    try:
+        yield
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False, include_input=False)) from None
 
 
 def national_listing(session: SessionDep, maintainer: MaintainerDep, national: bool = False) -> bool:
@@ -149,14 +142,7 @@ def create_service(
     *, session: SessionDep, maintainer: MaintainerDep, scope: EditableScope, service_in: ServiceIn
 ) -> ServicePublic:
     """Add a service to ``?kommune=`` (or, without it, to the national catalogue)."""
-    _check_scope_matches(service_in, scope)
-    if catalog.get_service_by_key(session, service_in.key) is not None:
-        raise Conflict(f"a service with the key '{service_in.key}' exists already; choose another key")
-    _check_covers(session, service_in)
-    service = catalog.write_service(session, service_in, kommunenummer=scope)
-    _audit_service(session, maintainer, "service.create", service, before=None)
-    session.commit()
-    return catalog.service_to_public(service)
+    return catalog.service_to_public(maintenance.create_service(session, maintainer, scope, service_in))
 
 
 @router.get("/services/{service_id}")
@@ -170,26 +156,21 @@ def update_service(
     *, session: SessionDep, maintainer: MaintainerDep, service: EditableService, update: ServiceUpdate
 ) -> ServicePublic:
     """Change the fields sent; the whole service is checked again before anything is written."""
-    data = _merged(service, update)
-    _check_scope_matches(data, service.kommunenummer)
-    _check_covers(session, data)
-    before = _snapshot(service)
-    catalog.write_service(session, data, kommunenummer=service.kommunenummer, existing=service)
-    _audit_service(session, maintainer, "service.update", service, before=before)
-    session.commit()
+    with _as_request_error():
+        maintenance.update_service(session, maintainer, service, update)
     return catalog.service_to_public(service)
 
 
 @router.post("/services/{service_id}/deactivate")
 def deactivate_service(*, session: SessionDep, maintainer: MaintainerDep, service: EditableService) -> ServicePublic:
     """Take a service out of the answers (a soft delete; restore undoes it)."""
-    return _set_active(session, maintainer, service, active=False)
+    return catalog.service_to_public(maintenance.set_active(session, maintainer, service, active=False))
 
 
 @router.post("/services/{service_id}/restore")
 def restore_service(*, session: SessionDep, maintainer: MaintainerDep, service: EditableService) -> ServicePublic:
     """Bring a deactivated service back."""
-    return _set_active(session, maintainer, service, active=True)
+    return catalog.service_to_public(maintenance.set_active(session, maintainer, service, active=True))
 
 
 @router.post("/services/{service_id}/verify")
@@ -202,83 +183,16 @@ def verify_service(
     body: Annotated[VerifyIn | None, Body()] = None,
 ) -> ServicePublic:
     """Record that a person checked the facts today (optionally from a new source)."""
-    changes: dict[str, Any] = {"last_verified": _today(settings)}
-    if body is not None and body.source is not None:
-        changes["source"] = body.source
-    data = _merged(service, ServiceUpdate.model_validate(changes))
-    before = _snapshot(service)
-    catalog.write_service(session, data, kommunenummer=service.kommunenummer, existing=service)
-    _audit_service(session, maintainer, "service.verify", service, before=before)
-    session.commit()
+    source = body.source if body is not None else None
+    with _as_request_error():
+        maintenance.verify_service(session, maintainer, service, on=maintenance.today(settings), source=source)
     return catalog.service_to_public(service)
 
 
 @router.get("/unverified")
 def list_unverified(*, session: SessionDep, settings: SettingsDep, kommuner: VisibleKommuner) -> list[ServicePublic]:
     """Active services you may edit whose facts nobody has checked for ``unverified_after_days`` days."""
-    before = _today(settings) - timedelta(days=settings.unverified_after_days)
-    services = catalog.unverified_services(session, before=before, kommuner=kommuner, national=False)
-    return [catalog.service_to_public(s) for s in services]
-
-
-def _set_active(session: Session, maintainer: Maintainer, service: Service, *, active: bool) -> ServicePublic:
-    if service.active != active:
-        before = _snapshot(service)
-        catalog.set_active(session, service, active)
-        _audit_service(session, maintainer, "service.restore" if active else "service.deactivate", service, before)
-        session.commit()
-    return catalog.service_to_public(service)
-
-
-def _merged(service: Service, update: ServiceUpdate) -> ServiceIn:
-    try:
-        return catalog.merged(service, update)
-    except ValidationError as error:
-        # Raised outside request parsing, so hand it to the same 422 answer as a bad request body.
-        raise RequestValidationError(error.errors(include_url=False, include_input=False)) from None
-
-
-def _check_scope_matches(data: ServiceIn, kommunenummer: str | None) -> None:
-    if data.scope is Scope.national and kommunenummer is not None:
-        raise Unprocessable("a national service belongs in the national catalogue: leave out ?kommune=")
-    if data.scope is not Scope.national and kommunenummer is None:
-        raise Unprocessable(f"a {data.scope} service belongs to a kommune: give ?kommune=")
-
-
-def _check_covers(session: Session, data: ServiceIn) -> None:
-    if not data.covers:
-        return
-    stmt = select(Municipality.kommunenummer).where(col(Municipality.kommunenummer).in_(data.covers))
-    unknown = sorted(set(data.covers) - set(session.exec(stmt).all()))
-    if unknown:
-        raise Unprocessable(f"covers: {', '.join(unknown[:10])} is not a kommunenummer in the municipality list")
-
-
-def _snapshot(service: Service) -> dict[str, Any]:
-    try:
-        return catalog.snapshot(service)
-    except ValidationError:
-        # A row written under older rules still gets an audit entry, with what can be shown of it.
-        return {"kommunenummer": service.kommunenummer, "key": service.key, "name": service.name, "invalid": True}
-
-
-def _audit_service(
-    session: Session, maintainer: Maintainer, action: str, service: Service, before: dict[str, Any] | None
-) -> None:
-    catalog.audit(
-        session,
-        actor=maintainer.username,
-        action=action,
-        entity="service",
-        entity_id=str(service.id),
-        kommunenummer=service.kommunenummer,
-        before=before,
-        after=_snapshot(service),
-    )
-
-
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.timezone)).date()
+    return [catalog.service_to_public(s) for s in maintenance.unverified(session, settings, kommuner)]
 
 
 # ---------------------------------------------------------------- routing table
@@ -300,22 +214,7 @@ def replace_routing(
     rules: Annotated[list[RoutingRuleIn], Body(max_length=MAX_TABLE_ROWS)],
 ) -> list[RoutingRulePublic]:
     """Replace the whole routing table of the scope with these rules."""
-    for index, rule in enumerate(rules):
-        _check_first_door(vocabulary, rule.doors, where=f"rule {index + 1}: ")
-    bands = [_band(r) for r in rules]
-    repeated = next((b for i, b in enumerate(bands) if b in bands[:i]), None)
-    if repeated is not None:
-        raise Unprocessable(f"two rules for '{repeated[0]}' with the same age band; keep one")
-    old = catalog.scope_rules(session, scope)
-    before = {"rules": [catalog.rule_data(r) for r in old]}
-    for row in old:
-        session.delete(row)
-    session.flush()
-    new = [RoutingRule(**rule.model_dump(), kommunenummer=scope) for rule in rules]
-    session.add_all(new)
-    session.flush()
-    _audit_rules(session, maintainer, "routing.replace", scope, before, {"rules": [catalog.rule_data(r) for r in new]})
-    session.commit()
+    new = maintenance.replace_rules(session, maintainer, vocabulary, scope, rules)
     return [RoutingRulePublic.model_validate(r) for r in new]
 
 
@@ -329,14 +228,7 @@ def create_rule(
     rule_in: RoutingRuleIn,
 ) -> RoutingRulePublic:
     """Add one routing rule to the scope."""
-    _check_first_door(vocabulary, rule_in.doors)
-    _check_band_free(session, scope, _band(rule_in))
-    rule = RoutingRule(**rule_in.model_dump(), kommunenummer=scope)
-    session.add(rule)
-    session.flush()
-    _audit_rule(session, maintainer, "routing.create", rule, before=None, after=catalog.rule_data(rule))
-    session.commit()
-    return RoutingRulePublic.model_validate(rule)
+    return RoutingRulePublic.model_validate(maintenance.create_rule(session, maintainer, vocabulary, scope, rule_in))
 
 
 @router.patch("/routing/{rule_id}")
@@ -349,92 +241,16 @@ def update_rule(
     update: RoutingRuleUpdate,
 ) -> RoutingRulePublic:
     """Change the fields sent of one routing rule; the whole rule is checked again."""
-    current = catalog.rule_data(rule)
-    try:
-        data = RoutingRuleIn.model_validate({**current, **update.model_dump(exclude_unset=True)})
-    except ValidationError as error:
-        raise RequestValidationError(error.errors(include_url=False, include_input=False)) from None
-    _check_first_door(vocabulary, data.doors)
-    if _band(data) != _band(rule):
-        _check_band_free(session, rule.kommunenummer, _band(data))
-    rule.sqlmodel_update(data.model_dump())
-    rule.updated_at = datetime.now(UTC)
-    session.add(rule)
-    session.flush()
-    _audit_rule(session, maintainer, "routing.update", rule, before=current, after=catalog.rule_data(rule))
-    session.commit()
+    with _as_request_error():
+        maintenance.update_rule(session, maintainer, vocabulary, rule, update.model_dump(exclude_unset=True))
     return RoutingRulePublic.model_validate(rule)
 
 
 @router.delete("/routing/{rule_id}", status_code=204)
 def delete_rule(*, session: SessionDep, maintainer: MaintainerDep, rule: EditableRule) -> Response:
     """Remove one routing rule (the national rule applies again where a local one is removed)."""
-    before = catalog.rule_data(rule)
-    session.delete(rule)
-    session.flush()
-    _audit_rule(session, maintainer, "routing.delete", rule, before=before, after=None)
-    session.commit()
+    maintenance.delete_rule(session, maintainer, rule)
     return Response(status_code=204)
-
-
-def _check_first_door(vocabulary: Vocabulary, doors: list[str], *, where: str = "") -> None:
-    # Specialist doors (BUP, Statens barnehus) need a referral: a young person cannot open them first.
-    first = vocabulary.doors.get(doors[0]) if doors else None
-    if first is not None and first.specialist:
-        raise Unprocessable(
-            f"{where}'{first.code}' needs a referral, so it can never be the first or only door of a rule; "
-            "put a first-line door (such as helsesykepleier or fastlege) before it"
-        )
-
-
-def _band(rule: RoutingRuleIn | RoutingRule) -> tuple[str, int | None, int | None]:
-    return (rule.need, rule.age_min, rule.age_max)
-
-
-def _check_band_free(session: Session, scope: str | None, band: tuple[str, int | None, int | None]) -> None:
-    if any(_band(r) == band for r in catalog.scope_rules(session, scope)):
-        raise Conflict(f"there is already a rule for '{band[0]}' with this age band; change that one instead")
-
-
-def _audit_rule(
-    session: Session,
-    maintainer: Maintainer,
-    action: str,
-    rule: RoutingRule,
-    *,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    catalog.audit(
-        session,
-        actor=maintainer.username,
-        action=action,
-        entity="routing_rule",
-        entity_id=str(rule.id),
-        kommunenummer=rule.kommunenummer,
-        before=before,
-        after=after,
-    )
-
-
-def _audit_rules(
-    session: Session,
-    maintainer: Maintainer,
-    action: str,
-    scope: str | None,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    catalog.audit(
-        session,
-        actor=maintainer.username,
-        action=action,
-        entity="routing_rules",
-        entity_id=scope or "national",
-        kommunenummer=scope,
-        before=before,
-        after=after,
-    )
 
 
 # ---------------------------------------------------------------- absent doors
@@ -510,61 +326,25 @@ def import_file(
     replace: bool = True,
 ) -> ImportOutcome:
     """Import a catalogue file for ``?kommune=`` (or the national one), all or nothing; a dry run by default."""
-    document = _read_upload(file.filename or "", file.file.read())
-    if not may_edit(session, maintainer, document.kommune):
-        where = "the national catalogue" if document.kommune is None else f"kommune {document.kommune}"
-        raise Forbidden(f"the file is for {where}, which you do not maintain")
-    if document.kommune != scope:
-        asked = f"kommune {scope}" if scope else "the national catalogue (no ?kommune=)"
-        found = f"kommune {document.kommune}" if document.kommune else "the national catalogue"
-        raise Unprocessable(f"the file is for {found}, but you asked for {asked}")
-    _check_document_rules(vocabulary, document)
-    if dry_run:
-        return ImportOutcome(dry_run=True, plan=plan_import(session, document, replace=replace))
-    try:
-        plan = apply_import(session, document, actor=maintainer.username, replace=replace)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return ImportOutcome(dry_run=False, plan=plan)
+    plan = maintenance.import_file(
+        session,
+        maintainer,
+        vocabulary,
+        scope=scope,
+        filename=file.filename or "",
+        content=file.file.read(),
+        dry_run=dry_run,
+        replace=replace,
+    )
+    return ImportOutcome(dry_run=dry_run, plan=plan)
 
 
 @router.get("/export", response_class=Response, responses={200: {"content": {"application/yaml": {}, "text/csv": {}}}})
 def export_file(*, session: SessionDep, scope: EditableScope, format: ExportFormat = ExportFormat.yaml) -> Response:
     """The scope's catalogue as a file in the import format (export, then import, changes nothing)."""
-    document = export_document(session, scope)
-    name = scope or "national"
-    if format is ExportFormat.csv:
-        text, media, suffix = dump_csv(document), "text/csv; charset=utf-8", "csv"
-    else:
-        text, media, suffix = dump_yaml(document), "application/yaml; charset=utf-8", "yml"
-    headers = {"Content-Disposition": f'attachment; filename="catalogue-{name}.{suffix}"'}
-    return Response(content=text.encode("utf-8"), media_type=media, headers=headers)
-
-
-def _read_upload(filename: str, content: bytes) -> CatalogueDocument:
-    suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".yaml", ".yml", ".csv"}:
-        raise ImportRejected(problems=[ImportProblem(None, "file", "send a .yaml, .yml or .csv catalogue file")])
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ImportRejected(problems=[ImportProblem(None, "file", "the file is not UTF-8 text")]) from None
-    name = PurePath(filename).name[:100]
-    return parse_csv(text, source_name=name) if suffix == ".csv" else parse_yaml(text, source_name=name)
-
-
-def _check_document_rules(vocabulary: Vocabulary, document: CatalogueDocument) -> None:
-    problems = []
-    for index, rule in enumerate(document.routing or []):
-        try:
-            _check_first_door(vocabulary, rule.doors)
-        except Unprocessable as refused:
-            path = f"routing[{index}].doors"
-            problems.append(ImportProblem(document.line_of(path), path, f"doors: {refused.message}"))
-    if problems:
-        raise ImportRejected(problems=problems)
+    exported = maintenance.export_file(session, scope, as_csv=format is ExportFormat.csv)
+    headers = {"Content-Disposition": f'attachment; filename="{exported.filename}"'}
+    return Response(content=exported.content, media_type=exported.media_type, headers=headers)
 
 
 # ---------------------------------------------------------------- audit log
@@ -573,9 +353,5 @@ def _check_document_rules(vocabulary: Vocabulary, document: CatalogueDocument) -
 @router.get("/audit")
 def list_audit(*, session: SessionDep, kommuner: VisibleKommuner, limit: Limit = 50, offset: Offset = 0) -> AuditPage:
     """Who changed what in your municipalities (and, for national maintainers, everywhere), newest first."""
-    stmt = select(AuditEntry)
-    if kommuner is not None:  # None: a national maintainer sees every entry
-        stmt = stmt.where(col(AuditEntry.kommunenummer).in_(kommuner))
-    count = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit))
-    return AuditPage(data=[AuditEntryPublic.model_validate(e, from_attributes=True) for e in rows], count=int(count))
+    entries, count = catalog.audit_entries(session, kommuner=kommuner, limit=limit, offset=offset)
+    return AuditPage(data=[AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries], count=count)
