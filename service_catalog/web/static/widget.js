@@ -33,7 +33,7 @@
       closeLabel: 'Lukk chatten',
       exit: 'Forlat siden raskt',
       stripLabel: 'Akutt hjelp',
-      strip: [['113', 'tel:113'], ['Alarmtelefonen 116 111', 'tel:116111'], ['Mental Helse 116 123', 'tel:116123']],
+      strip: [['113', 'Nødhjelp', 'tel:113'], ['116 111', 'Alarmtelefonen', 'tel:116111'], ['116 123', 'Mental Helse', 'tel:116123']],
       greeting: 'Hei! Jeg er Veiviser, en chatbot. Skriv med dine egne ord hva som er vanskelig, så finner vi ut hvem som kan hjelpe deg.',
       quickLabel: 'Eller velg det som passer best:',
       quick: [
@@ -95,7 +95,7 @@
       closeLabel: 'Lukk chatten',
       exit: 'Gå raskt frå sida',
       stripLabel: 'Akutt hjelp',
-      strip: [['113', 'tel:113'], ['Alarmtelefonen 116 111', 'tel:116111'], ['Mental Helse 116 123', 'tel:116123']],
+      strip: [['113', 'Naudhjelp', 'tel:113'], ['116 111', 'Alarmtelefonen', 'tel:116111'], ['116 123', 'Mental Helse', 'tel:116123']],
       greeting: 'Hei! Eg er Veiviser, ein chatbot. Skriv med dine eigne ord kva som er vanskeleg, så finn vi ut kven som kan hjelpe deg.',
       quickLabel: 'Eller vel det som passar best:',
       quick: [
@@ -157,7 +157,7 @@
       closeLabel: 'Close the chat',
       exit: 'Exit this page',
       stripLabel: 'Emergency',
-      strip: [['113', 'tel:113'], ['Alarmtelefonen 116 111', 'tel:116111'], ['Mental Helse 116 123', 'tel:116123']],
+      strip: [['113', 'Emergency', 'tel:113'], ['116 111', 'Children, abuse', 'tel:116111'], ['116 123', 'Someone to talk to', 'tel:116123']],
       greeting: 'Hi! I am Veiviser, a chatbot. Write in your own words what is difficult, and we will find out who can help you.',
       quickLabel: 'Or choose what fits best:',
       quick: [
@@ -353,11 +353,16 @@
   const strip = el(
     'p',
     { class: 'vv-strip', 'data-veiviser-strip': '' },
-    el('strong', {}, `${T.stripLabel}: `),
-    ...T.strip.flatMap(([label, href], i) => [
-      i ? el('span', { 'aria-hidden': 'true' }, ' · ') : null,
-      el('a', { href, 'data-action': 'call' }, label),
-    ]),
+    el('strong', { class: 'vv-strip-label' }, `${T.stripLabel}:`),
+    // One row on a 360 px phone: the number large, what it is for small beneath it.
+    ...T.strip.map(([number, label, href]) =>
+      el(
+        'a',
+        { href, 'data-action': 'call' },
+        el('span', { class: 'vv-strip-number' }, number),
+        el('span', { class: 'vv-strip-what' }, ` ${label}`),
+      ),
+    ),
   );
   const log = el('div', {
     class: 'vv-log',
