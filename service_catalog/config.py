@@ -48,6 +48,20 @@ class Settings(BaseSettings):
     # Maintainer pages: the session cookie is marked Secure unless this is false (plain http on localhost).
     cookie_secure: bool | None = None
 
+    # --- the routing lab (service_catalog/lab): Rasa's HTTP API, enabled only with JWT auth (never ?token=)
+    rasa_url: str | None = Field(
+        default=None, max_length=500, validation_alias=AliasChoices("RASA_URL", "VEIVISER_RASA_URL")
+    )
+    # Signs the lab's tokens for Rasa's /model/parse. In dev a random key is kept in var/; prod must set it.
+    rasa_jwt_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("RASA_JWT_SECRET", "VEIVISER_RASA_JWT_SECRET")
+    )
+
+    @property
+    def rasa_base_url(self) -> str:
+        """Where the lab reaches Rasa: RASA_URL, else Rasa on RASA_PORT of this machine."""
+        return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
     @property
     def secure_cookies(self) -> bool:
         """Whether cookies carry the Secure flag: always in production, unless set otherwise."""
