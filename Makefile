@@ -63,13 +63,13 @@ test-bot: $(RASA_TEST_STAMP) ## Action server, crisis lexicon, language and NLU 
 validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
 
-test-stack: install install-browser train ## Conversations and browser tests (Chromium) against the whole stack
-	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/browser
+test-stack: install install-browser train ## Conversations, the routing lab and browser tests (Chromium) against the whole stack
+	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/lab tests/browser
 
 test: lint typecheck pytest test-bot validate test-stack ## Every check CI runs
 
-bench: install ## Benchmarks; results go to bench/results/
-	$(BIN)/python -m bench
+bench: install train ## Benchmarks (PARTS="e2e route training heldout" to choose); results go to bench/results/
+	$(BIN)/python -m bench $(PARTS)
 
 clean: ## Remove the virtual environments, local database, models and caches
 	rm -rf $(VENV) $(RASA_VENV) var models .rasa .pytest_cache .mypy_cache .ruff_cache .hypothesis

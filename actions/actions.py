@@ -26,6 +26,7 @@ from actions.dialogue import (
     intro_response,
     known_age,
     kommunenummer,
+    metadata_age,
     metadata_kommune,
     opening_response,
     reply_lang,
@@ -91,7 +92,7 @@ class ActionShowDoors(VeiviserAction):
         need = intent if needs.is_need(intent) else slot_need if needs.is_need(slot_need) else GENERAL_NEED
         from_slot = kommunenummer(tracker.get_slot("kommunenummer"))
         from_metadata = metadata_kommune(tracker.latest_message)
-        age = known_age(tracker.get_slot("alder"))
+        age = _age(tracker)
         result = await fetch_doors(self.client, need, from_slot or from_metadata, age, _lang(tracker))
         events = present_doors(dispatcher, tracker, result, age=age)
         if from_slot is None and from_metadata and result.kommune and result.kommune.kommunenummer == from_metadata:
@@ -113,7 +114,7 @@ class ActionSetKommune(VeiviserAction):
             dispatcher.utter_message(response="utter_kommune_unknown")
             return []
         need = _known_need(tracker)
-        age = known_age(tracker.get_slot("alder"))
+        age = _age(tracker)
         match = await self.client.find_kommune(text)
         if isinstance(match, CatalogueUnavailable):
             # Asking /route now would only wait for the same dead catalogue: go to the cache at once.
@@ -143,14 +144,17 @@ class ActionSetAge(VeiviserAction):
         if age is None:
             dispatcher.utter_message(response="utter_age_unclear")
             return [SlotSet("age_asked", True)]
-        dispatcher.utter_message(response="utter_age_set", alder=age)
         events: Events = [SlotSet("alder", float(age))]
         need = _known_need(tracker)
+        kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
         if need:
-            kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
+            dispatcher.utter_message(response="utter_age_set", alder=age)
             result = await fetch_doors(self.client, need, kommune, age, _lang(tracker))
-            events += present_doors(dispatcher, tracker, result, opening=False, age=age)
-        return events
+            return events + present_doors(dispatcher, tracker, result, opening=False, age=age)
+        # No need yet: never a reply without a door (principle 3). Ask what is wrong, with the doors for anyone.
+        dispatcher.utter_message(response="utter_age_set_no_need", alder=age)
+        result = await fetch_doors(self.client, GENERAL_NEED, kommune, age, _lang(tracker))
+        return events + present_doors(dispatcher, tracker, result, opening=False, intro=False, ask_age=False, age=age)
 
 
 class ActionVeiviserFallback(VeiviserAction):
@@ -174,7 +178,7 @@ class ActionVeiviserFallback(VeiviserAction):
             return [SlotSet("fallback_asked", True)]
         dispatcher.utter_message(response="utter_fallback_general")
         kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
-        age = known_age(tracker.get_slot("alder"))
+        age = _age(tracker)
         result = await fetch_doors(self.client, GENERAL_NEED, kommune, age, lang)
         # present_doors resets fallback_asked, so the next unclear message is asked about once again.
         return present_doors(dispatcher, tracker, result, opening=False, intro=False, ask_age=False, age=age)
@@ -233,6 +237,11 @@ def present_doors(
         SlotSet("age_asked", age_asked or asking),
         SlotSet("fallback_asked", False),
     ]
+
+
+def _age(tracker: Tracker) -> int | None:
+    # The slot (what the young person said) wins over metadata (what a client such as the routing lab sent).
+    return known_age(tracker.get_slot("alder")) or metadata_age(tracker.latest_message)
 
 
 def _known_need(tracker: Tracker) -> str | None:

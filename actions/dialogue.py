@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from actions.age import PLAUSIBLE_AGES
 from actions.catalogue_client import RouteResult
 from actions.needs import NeedVocabulary
 
@@ -53,6 +54,15 @@ def metadata_kommune(latest_message: Mapping[str, Any] | None) -> str | None:
     if not isinstance(metadata, Mapping):
         return None
     return kommunenummer(metadata.get("kommune"))
+
+
+def metadata_age(latest_message: Mapping[str, Any] | None) -> int | None:
+    """The age a client sent in the REST request's metadata (the routing lab does), if plausible (8 to 30)."""
+    metadata = (latest_message or {}).get("metadata")
+    if not isinstance(metadata, Mapping):
+        return None
+    age = metadata.get("alder")
+    return age if isinstance(age, int) and not isinstance(age, bool) and age in PLAUSIBLE_AGES else None
 
 
 def known_age(alder_slot: Any) -> int | None:

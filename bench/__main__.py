@@ -1,12 +1,45 @@
-"""Run every benchmark: ``python -m bench`` (or ``make bench``)."""
+"""Run the benchmarks: ``python -m bench [part ...]`` (or ``make bench``); results go to bench/results/.
+
+Parts: route, e2e, heldout, training, and two optional ones: cv (cross-validation trains three models,
+about 12 minutes) and whatif (Veiviser end to end with two outside fixes, see bench/whatif/; needs an
+e2e result first). ``--profile`` adds py-spy passes (Rasa, actions, catalogue) to e2e and route.
+"""
 
 from __future__ import annotations
 
-from bench import route_latency
+import argparse
+import sys
+from collections.abc import Callable
+
+from bench import e2e_load, nlu, route_latency, targets, training
+
+DEFAULT_PARTS = ["route", "e2e", "heldout", "training"]
+OPTIONAL_PARTS = ["cv", "whatif"]
 
 
-def main() -> int:
-    route_latency.main()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("parts", nargs="*", metavar="part", help="route, e2e, heldout, training, cv, whatif")
+    parser.add_argument("--profile", action="store_true", help="record py-spy profiles in results/profiles/")
+    args = parser.parse_args(argv)
+    parts: list[str] = args.parts or DEFAULT_PARTS
+    unknown = sorted(set(parts) - {*DEFAULT_PARTS, *OPTIONAL_PARTS})
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(unknown)}")
+    # One after the other, never at once: they share the same two cores.
+    runners: dict[str, Callable[[], object]] = {
+        "route": lambda: route_latency.main(profile=args.profile),
+        "e2e": lambda: e2e_load.main(profile=args.profile),
+        "heldout": nlu.heldout,
+        "training": training.main,
+        "cv": nlu.cross_validation,
+        "whatif": e2e_load.whatif,
+    }
+    for part in parts:
+        sys.stdout.write(f"== {part}\n")
+        sys.stdout.flush()
+        runners[part]()
+    sys.stdout.write(targets.main())
     return 0
 
 

@@ -8,4 +8,5 @@ out=$(mktemp -d)
 "$RASA" test nlu --nlu data/rasa/nlu --config bot/config.yml --cross-validation --folds "${FOLDS:-3}" --out "$out"
 mkdir -p bench/results/nlu_cv
 cp "$out/intent_report.json" "$out/intent_confusion_matrix.png" bench/results/nlu_cv/
+date -u +%Y-%m-%dT%H:%M:%S+00:00 > bench/results/nlu_cv/measured.txt  # file times change on checkout
 rm -rf "$out"

@@ -29,10 +29,16 @@ echo "Starting Veiviser (web and catalogue :$VEIVISER_PORT, actions :$ACTION_POR
 wait_for "http://127.0.0.1:$VEIVISER_PORT/ready" catalogue 30
 .venv-rasa/bin/rasa run actions --actions actions --port "$ACTION_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
-# Only the REST channel is exposed; the HTTP API (/model/parse etc.) stays off (--enable-api is not given).
+# Rasa's HTTP API is on for the routing lab (/model/parse), and only with JWT auth: a token signed with
+# RASA_JWT_SECRET in the Authorization header, never ?token= in the URL. Rasa listens on loopback only.
 # CORS: the chat widget on the pages at :$VEIVISER_PORT posts to Rasa, whichever name the browser used for the host.
+if [ -z "${RASA_JWT_SECRET:-}" ]; then
+    RASA_JWT_SECRET=$(.venv/bin/python -c 'from service_catalog.config import get_settings
+from service_catalog.lab.rasa_client import rasa_jwt_secret
+print(rasa_jwt_secret(get_settings()))')
+fi
 "$RASA" run --model models --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-    --port "$RASA_PORT" --interface 127.0.0.1 \
+    --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256 \
     --cors "http://127.0.0.1:$VEIVISER_PORT" "http://localhost:$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" rasa 180
 cat <<MSG
@@ -41,6 +47,7 @@ Veiviser is running.
   Chat (sample municipal page):  http://localhost:$VEIVISER_PORT/
   Maintainer pages:              http://localhost:$VEIVISER_PORT/admin  (user 'eksempel', password in var/demo-maintainer.txt)
   Catalogue API:                 http://localhost:$VEIVISER_PORT/docs
+  Routing lab:                   .venv/bin/veiviser lab "jeg har det vondt" --kommune 9999   (or /admin/lab)
   REST channel:  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"test","message":"jeg får panikk på bussen","metadata":{"kommune":"9999"}}'
 Stop: Ctrl-C
 MSG

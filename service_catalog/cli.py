@@ -10,8 +10,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from service_catalog.lab.rasa_client import RasaClient
 
 
 def _out(text: str) -> None:
@@ -201,6 +205,95 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Trace one message, or score a test set (``--batch``), against the running assistant and catalogue."""
+    from zoneinfo import ZoneInfo
+
+    from service_catalog.config import get_settings
+    from service_catalog.db import get_engine
+    from service_catalog.lab.rasa_client import RasaClient, RasaUnavailable
+    from service_catalog.vocabulary import get_vocabulary
+
+    if (args.message is None) == (args.batch is None):
+        _err("give a message to trace, or --batch FILE to score a test set")
+        return 2
+    settings = get_settings()
+    at = datetime.now(ZoneInfo(settings.timezone))
+    try:
+        with RasaClient.from_settings(settings) as rasa, Session(get_engine()) as session:
+            if args.batch is not None:
+                return _lab_batch(args, rasa, session, at)
+            from service_catalog.lab.text import format_trace
+            from service_catalog.lab.trace import trace_message
+
+            trace = trace_message(
+                args.message, kommune=args.kommune, age=args.age, at=at, rasa=rasa, session=session,
+                vocabulary=get_vocabulary(),
+            )  # fmt: skip
+    except RasaUnavailable as error:
+        _err(f"routing lab: {error}")
+        return 1
+    _out(trace.model_dump_json(indent=2) if args.json else format_trace(trace))
+    return 0
+
+
+def _lab_batch(args: argparse.Namespace, rasa: RasaClient, session: Session, at: datetime) -> int:
+    from service_catalog.lab.batch import score_cases
+    from service_catalog.lab.report import write_report
+    from service_catalog.lab_cases import CaseFormatError, parse_tsv
+    from service_catalog.vocabulary import get_vocabulary
+
+    vocabulary = get_vocabulary()
+    path = Path(args.batch)
+    try:
+        known = [*vocabulary.needs, *rasa.intents()]
+        cases = parse_tsv(path.read_text(encoding="utf-8"), needs=known, doors=list(vocabulary.doors))
+    except (OSError, UnicodeDecodeError) as error:
+        _err(f"{path}: cannot be read ({type(error).__name__})")
+        return 2
+    except CaseFormatError as error:
+        _err(f"{path.name} is not in the shared test-set format:")
+        for problem in error.problems[:50]:
+            _err(f"  {problem}")
+        return 2
+    if args.kommune:
+        from dataclasses import replace
+
+        cases = [c if c.kommune else replace(c, kommune=args.kommune) for c in cases]
+
+    def progress(done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            _err(f"  {done}/{total}")
+
+    report = score_cases(
+        cases, source=path.name, at=at, rasa=rasa, session=session, vocabulary=vocabulary, progress=progress
+    )
+    written = write_report(report, Path(args.out), name=path.stem)
+    if args.json:
+        _out(report.model_dump_json(indent=2))
+    else:
+        _out(
+            f"{report.cases} messages: right door {report.right_door.percent()}, urgent recall "
+            f"{report.urgent_recall.percent()}, false urgent {report.false_urgent.percent()}, "
+            f"misrouted {len(report.misrouted)}"
+        )
+        _out("written: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def cmd_feedback_prune(_args: argparse.Namespace) -> int:
+    """Delete shared messages past their retention time (the feedback counts are kept)."""
+    from service_catalog.config import get_settings
+    from service_catalog.db import get_engine
+    from service_catalog.feedback import prune_shared_messages
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        deleted = prune_shared_messages(session, settings)
+    _out(f"shared messages deleted (older than {settings.shared_message_days} days): {deleted}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="veiviser", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -252,6 +345,25 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--at", help="ISO time, e.g. 2026-11-23T22:00")
     route.add_argument("--json", action="store_true")
     route.set_defaults(func=cmd_route)
+
+    fb = sub.add_parser("feedback", help="user participation: feedback counts and shared messages")
+    fb_sub = fb.add_subparsers(dest="fb_command", required=True)
+    prune = fb_sub.add_parser("prune", help="delete shared messages older than VEIVISER_SHARED_MESSAGE_DAYS (90)")
+    prune.set_defaults(func=cmd_feedback_prune)
+
+    lab = sub.add_parser(
+        "lab",
+        help="routing lab: trace how a message is routed and why, or score a test set (--batch)",
+        description="Needs the running assistant (Rasa with its HTTP API and RASA_JWT_SECRET) and the catalogue "
+        "database, as `make run` starts them.",
+    )
+    lab.add_argument("message", nargs="?", help="the message to trace, as a young person would write it")
+    lab.add_argument("--kommune", help="kommunenummer (as the widget sends it)")
+    lab.add_argument("--age", type=int, help="the age, as if the young person had told it")
+    lab.add_argument("--batch", metavar="FILE", help="a test set in the shared TSV format (tests/data/README.md)")
+    lab.add_argument("--out", default="lab-report", help="folder for the batch report (Markdown, JSON, PNG)")
+    lab.add_argument("--json", action="store_true", help="print JSON for machines")
+    lab.set_defaults(func=cmd_lab)
     return parser
 
 

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     # Maintainer pages: the session cookie is marked Secure unless this is false (plain http on localhost).
     cookie_secure: bool | None = None
 
+    # --- user participation (service_catalog/feedback.py): "Var dette til hjelp?" and shared messages
+    # Sites whose widget may post feedback (comma-separated origins, or "*"); never with credentials.
+    feedback_origins: str = Field(default="*", max_length=2000)
+    # Shared messages are deleted this many days after they were shared; the counts are kept.
+    shared_message_days: int = Field(default=90, ge=1, le=366)
+
     # --- the routing lab (service_catalog/lab): Rasa's HTTP API, enabled only with JWT auth (never ?token=)
     rasa_url: str | None = Field(
         default=None, max_length=500, validation_alias=AliasChoices("RASA_URL", "VEIVISER_RASA_URL")
@@ -61,6 +67,11 @@ class Settings(BaseSettings):
     def rasa_base_url(self) -> str:
         """Where the lab reaches Rasa: RASA_URL, else Rasa on RASA_PORT of this machine."""
         return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
+    @property
+    def feedback_origin_list(self) -> list[str]:
+        """The origins in ``feedback_origins`` (``["*"]``: any site)."""
+        return [o.strip().rstrip("/") for o in self.feedback_origins.split(",") if o.strip()]
 
     @property
     def secure_cookies(self) -> bool:

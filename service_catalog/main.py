@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service_catalog.api.routes import admin, auth, health, hsds, lookups, routing
+from service_catalog.api.routes import admin, auth, feedback, health, hsds, lookups, routing
 from service_catalog.auth import signing_key
 from service_catalog.config import get_settings
 from service_catalog.errors import CatalogError, ImportRejected
@@ -47,7 +47,7 @@ def create_app() -> FastAPI:
         description="The municipal catalogue of low-threshold services for young people, and the routing table "
         "that decides which door answers which need.",
     )
-    for module in (health, lookups, routing, hsds, auth, admin, chat, maintainer_pages):
+    for module in (health, lookups, routing, feedback, hsds, auth, admin, chat, maintainer_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)

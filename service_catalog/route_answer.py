@@ -9,6 +9,7 @@ from sqlmodel import Session
 from service_catalog import catalog
 from service_catalog.models.municipality import MunicipalityPublic
 from service_catalog.models.route import DoorOut, Excluded, RouteAnswer, RuleUsed
+from service_catalog.route_cache import RoutingInputs, route_cache
 from service_catalog.routing import PROBE_AGES, Rule, choose_rule, has_first_line_door, route_doors
 from service_catalog.vocabulary import Lang, Urgency, Vocabulary
 
@@ -28,16 +29,14 @@ def answer_route(
     urgency: Urgency | None = None,
 ) -> RouteAnswer:
     """The ordered doors for a need in a municipality at a moment, with the reasons."""
-    municipality = catalog.get_municipality(session, kommunenummer) if kommunenummer else None
+    inputs = route_cache.inputs(session, need, kommunenummer, load_inputs)
+    municipality = inputs.municipality
     kommune = municipality.kommunenummer if municipality else None
-    rules = [catalog.rule_of(r) for r in catalog.rules_for_need(session, need, kommune)]
+    rules = list(inputs.rules)
     rule = choose_rule(rules, kommunenummer=kommune, age=age, urgency=urgency)
-    absent = frozenset(a.door for a in catalog.absences(session, kommune))
-
-    # One query for every door any rule of this need could name; the age probes reuse it.
-    fallback_rules = [catalog.rule_of(r) for r in catalog.rules_for_need(session, FALLBACK_NEED, kommune)]
-    doors_named = sorted({d for r in [*rules, *fallback_rules] for d in r.doors})
-    candidates = [catalog.candidate_of(s) for s in catalog.services_for_doors(session, doors_named, kommune)]
+    absent = inputs.absent
+    fallback_rules = list(inputs.fallback_rules)
+    candidates = inputs.candidates
 
     def run(r: Rule, a: int | None) -> tuple[list[DoorOut], list[Excluded]]:
         routed = route_doors(
@@ -73,7 +72,7 @@ def answer_route(
     return RouteAnswer(
         need=need,
         urgency=rule.urgency if rule else (urgency or Urgency.snart),
-        kommune=_public(municipality),
+        kommune=municipality,
         kommune_known=municipality is not None,
         age=age,
         at=at,
@@ -93,6 +92,25 @@ def answer_route(
         fallback=fallback,
         doors=doors,
         excluded=excluded,
+    )
+
+
+def load_inputs(session: Session, need: str, kommunenummer: str | None) -> RoutingInputs:
+    """The routing inputs for a need in a municipality, read from the database (what the cache holds)."""
+    municipality = catalog.get_municipality(session, kommunenummer) if kommunenummer else None
+    kommune = municipality.kommunenummer if municipality else None
+    rules = tuple(catalog.rule_of(r) for r in catalog.rules_for_need(session, need, kommune))
+    absent = frozenset(a.door for a in catalog.absences(session, kommune))
+    # One query for every door any rule of this need could name; the age probes reuse it.
+    fallback_rules = tuple(catalog.rule_of(r) for r in catalog.rules_for_need(session, FALLBACK_NEED, kommune))
+    doors_named = sorted({d for r in [*rules, *fallback_rules] for d in r.doors})
+    candidates = tuple(catalog.candidate_of(s) for s in catalog.services_for_doors(session, doors_named, kommune))
+    return RoutingInputs(
+        municipality=_public(municipality),
+        rules=rules,
+        fallback_rules=fallback_rules,
+        absent=absent,
+        candidates=candidates,
     )
 
 

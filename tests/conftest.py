@@ -36,7 +36,7 @@ def _postgres_reachable() -> bool:
 # Tests that need the Rasa side run in their own steps of `make test` (see the Makefile): the stack
 # conversation tests need a trained model and three running servers, and the action and component tests
 # import rasa, which lives in .venv-rasa.
-collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else ["conversation", "browser"]
+collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else ["conversation", "browser", "lab"]
 collect_ignore += ["actions", "rasa"]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])

@@ -7,6 +7,7 @@ conversation tests and the browser tests use the same three processes.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -118,6 +119,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
         # The widget on the catalogue's pages talks to this Rasa across origins, as it does under `make run`.
         "VEIVISER_CHAT_URL": f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook",
+        # The routing lab (CLI and /admin/lab) reaches Rasa's HTTP API with tokens signed by this secret.
+        "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
+        "RASA_JWT_SECRET": secrets.token_urlsafe(32),
     }
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     processes = {
@@ -132,6 +136,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "rasa": _start(
             [str(RASA_BIN), "run", "--model", "models", "--endpoints", "bot/endpoints.yml",
              "--credentials", "bot/credentials.yml", "--port", str(ports["rasa"]), "--interface", "127.0.0.1",
+             "--enable-api", "--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", "HS256",
              "--cors", f"http://127.0.0.1:{ports['catalogue']}"],
             env,
             folder / "rasa.log",

@@ -30,8 +30,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
+from rasa_patches import install as install_rasa_patches
 
 from components.crisis_lexicon import CrisisHit, Lexicon, cached_lexicon
+
+# CrisisGate is in every Veiviser pipeline, so every Rasa process that serves Veiviser loads this module:
+# the place to apply the measured fix to Rasa's hot path (bot/rasa_patches.py).
+install_rasa_patches()
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic r
 """
 
 from service_catalog.models.audit import AuditEntry
+from service_catalog.models.feedback import Feedback, LabCase, SharedMessage
 from service_catalog.models.maintainer import Maintainer, MaintainerMunicipality
 from service_catalog.models.municipality import DoorAbsence, Municipality
 from service_catalog.models.routing_rule import RoutingRule
@@ -13,6 +14,8 @@ __all__ = [
     "AuditEntry",
     "ClosedDate",
     "DoorAbsence",
+    "Feedback",
+    "LabCase",
     "Maintainer",
     "MaintainerMunicipality",
     "Municipality",
@@ -20,4 +23,5 @@ __all__ = [
     "Schedule",
     "Service",
     "ServiceArea",
+    "SharedMessage",
 ]

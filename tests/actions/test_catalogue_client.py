@@ -120,3 +120,12 @@ async def test_client_sends_need_kommune_age_and_language(fake_catalogue: FakeCa
     await client.route("sorg", kommune="9999", age=15, lang="en")
 
     assert fake_catalogue.requests == ["/api/v1/route?need=sorg&lang=en&kommune=9999&age=15"]
+
+
+async def test_requests_share_one_tls_context(live_client: CatalogueClient) -> None:
+    from actions.catalogue_client import ssl_context
+
+    await live_client.route("angst_uro")
+    await live_client.route("sorg")
+
+    assert ssl_context.cache_info().currsize == 1

@@ -8,6 +8,7 @@ from builders import make_door, make_result
 from actions.dialogue import (
     intro_response,
     known_age,
+    metadata_age,
     metadata_kommune,
     opening_response,
     reply_lang,
@@ -65,6 +66,14 @@ def test_every_non_urgent_need_has_an_opening_response() -> None:
 )
 def test_metadata_kommune_must_be_four_digits(metadata: dict[str, object] | None, kommune: str | None) -> None:
     assert metadata_kommune({"metadata": metadata}) == kommune
+
+
+@pytest.mark.parametrize(
+    ("metadata", "age"),
+    [({"alder": 15}, 15), ({"alder": 40}, None), ({"alder": "15"}, None), ({"alder": True}, None), (None, None)],
+)
+def test_metadata_age_must_be_a_plausible_whole_number(metadata: dict[str, object] | None, age: int | None) -> None:
+    assert metadata_age({"metadata": metadata}) == age
 
 
 def test_known_age_reads_the_float_slot() -> None:

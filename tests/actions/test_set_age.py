@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import TrackerFactory
 from rasa_sdk.executor import CollectingDispatcher
-from replies import categories, kinds, message_for, responses, slots
+from replies import categories, doors_payload, kinds, message_for, responses, slots
 
 from actions.actions import ActionSetAge
 from actions.age import parse_age, plausible_age
@@ -50,9 +50,21 @@ async def test_set_age_sets_the_slot_and_confirms(
 
     events = await ActionSetAge(live_client).run(dispatcher, tracker, {})
 
-    assert slots(events) == {"alder": 15.0}
-    assert kinds(dispatcher) == ["utter_age_set"]
-    assert message_for(dispatcher, "utter_age_set")["alder"] == 15
+    assert slots(events)["alder"] == 15.0
+    assert kinds(dispatcher)[:3] == ["utter_age_set_no_need", "text", "doors"]
+    assert message_for(dispatcher, "utter_age_set_no_need")["alder"] == 15
+
+
+async def test_set_age_without_a_known_need_still_gives_doors_for_anyone(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="inform_age", text="15", metadata={"kommune": "9999"})
+
+    events = await ActionSetAge(live_client).run(dispatcher, tracker, {})
+
+    assert slots(events)["need"] == "snakke_med_noen"
+    assert "utter_ask_age" not in kinds(dispatcher)  # it was just told
+    assert doors_payload(dispatcher)["doors"]
 
 
 async def test_set_age_reads_the_message_when_no_entity_was_found(
@@ -60,7 +72,7 @@ async def test_set_age_reads_the_message_when_no_entity_was_found(
 ) -> None:
     events = await ActionSetAge(live_client).run(dispatcher, make_tracker(intent="inform_age", text="17"), {})
 
-    assert slots(events) == {"alder": 17.0}
+    assert slots(events)["alder"] == 17.0
 
 
 async def test_set_age_shows_the_doors_for_that_age_when_a_need_is_known(

@@ -111,6 +111,17 @@ async def test_show_doors_does_not_ask_the_age_when_it_is_known(
     assert categories(dispatcher)[:2] == ["helsesykepleier", "rask_psykisk_helsehjelp"]  # the 16+ order
 
 
+async def test_show_doors_uses_an_age_sent_in_the_metadata(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="angst_uro", metadata={"alder": 16})
+
+    await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert "utter_ask_age" not in responses(dispatcher)
+    assert categories(dispatcher)[:2] == ["helsesykepleier", "rask_psykisk_helsehjelp"]  # the 16+ order
+
+
 async def test_show_doors_asks_the_age_only_once(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:

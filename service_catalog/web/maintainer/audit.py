@@ -36,6 +36,10 @@ ACTIONS = {
     "import.restore": "Import: gjenopprettet",
     "import.routing": "Import: rutetabell",
     "import.absent_doors": "Import: dører kommunen mangler",
+    "lab_case.create": "Nytt testtilfelle",
+    "lab_case.delete": "Slettet testtilfelle",
+    "shared_message.to_lab_case": "Delt melding gjort til testtilfelle",
+    "shared_message.delete": "Slettet delt melding",
 }
 
 

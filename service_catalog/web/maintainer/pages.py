@@ -1,8 +1,9 @@
 """Maintainer pages under ``/admin``: login and logout here, the rest in one module per subject.
 
 - ``session.py``: the session cookie and CSRF tokens; ``rendering.py``: the route class, rendering, scopes.
-- ``services.py``: services and the not-verified list; ``routing.py``: the routing table;
-  ``transfer.py``: import and export; ``audit.py``: the audit log; ``forms.py``: form fields <-> models.
+- ``services.py``: services and the not-verified list; ``routing.py``: the routing table; ``lab.py``: the routing lab;
+  ``transfer.py``: import and export; ``audit.py``: the audit log; ``forms.py``: form fields <-> models;
+  ``feedback.py``: "Var dette til hjelp?" counts, shared messages and the lab's test cases.
 
 Every write goes through ``service_catalog.maintenance``, the same functions the admin API uses.
 """
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service_catalog.auth import authenticate, create_access_token
 from service_catalog.deps import SessionDep, SettingsDep
-from service_catalog.web.maintainer import audit, routing, services, transfer
+from service_catalog.web.maintainer import audit, feedback, lab, routing, services, transfer
 from service_catalog.web.maintainer.rendering import PageRoute, redirect, render
 from service_catalog.web.maintainer.session import (
     SESSION_COOKIE,
@@ -114,5 +115,5 @@ def _login_form(
     return response
 
 
-for module in (services, routing, transfer, audit):
+for module in (services, routing, transfer, audit, feedback, lab):
     router.include_router(module.router)

@@ -5,8 +5,14 @@
  *           data-endpoint="https://…/webhooks/rest/webhook" data-exit-url="https://www.yr.no/nb" defer></script>
  *
  * It renders into an open shadow root (the page's CSS cannot break it), talks only to the Rasa REST channel
- * at data-endpoint, and keeps the conversation in sessionStorage (this tab only). No cookies, no
+ * at data-endpoint and to Veiviser's feedback endpoint (data-feedback-endpoint, default /api/v1/feedback on
+ * the script's origin), and keeps the conversation in sessionStorage (this tab only). No cookies, no
  * storage beyond the tab, no third-party requests. Everything the bot sends is shown as text, never as markup.
+ *
+ * User participation: under a doors card set that is not urgent, the widget asks once per conversation
+ * "Var dette til hjelp?". The answer sends only the need, the door codes shown and yes/no. Only after an
+ * explicit "Del meldingen" does it send what the young person wrote (shown to them first; the server removes
+ * names, numbers and addresses). Never after an akutt reply: crisis text is never stored (safety.md rule 6).
  * Plain modern JavaScript: no build step, no dependencies.
  */
 (() => {
@@ -85,6 +91,17 @@
       more: 'Mer om dette stedet',
       transcriptTitle: 'Samtale med Veiviser',
       transcriptNote: 'Haster det? Ring 113. Mental Helse 116 123. Alarmtelefonen 116 111.',
+      feedbackQuestion: 'Var dette til hjelp?',
+      feedbackYes: 'Ja',
+      feedbackNo: 'Nei',
+      feedbackThanks: 'Takk!',
+      shareQuestion: 'Vil du dele det du skrev, så vi kan gjøre Veiviser bedre? Navn, telefonnummer og adresser blir fjernet.',
+      shareTextLabel: 'Dette blir delt:',
+      shareYes: 'Del meldingen',
+      shareNo: 'Nei takk',
+      shareThanks: 'Takk for at du delte! Meldingen blir brukt til å gjøre Veiviser bedre.',
+      shareDeclined: 'Greit, meldingen din blir ikke delt.',
+      shareFailed: 'Det gikk ikke å dele meldingen nå. Den er ikke lagret.',
       locale: 'nb-NO',
     },
     nn: {
@@ -147,6 +164,17 @@
       more: 'Meir om denne staden',
       transcriptTitle: 'Samtale med Veiviser',
       transcriptNote: 'Hastar det? Ring 113. Mental Helse 116 123. Alarmtelefonen 116 111.',
+      feedbackQuestion: 'Var dette til hjelp?',
+      feedbackYes: 'Ja',
+      feedbackNo: 'Nei',
+      feedbackThanks: 'Takk!',
+      shareQuestion: 'Vil du dele det du skreiv, så vi kan gjere Veiviser betre? Namn, telefonnummer og adresser blir fjerna.',
+      shareTextLabel: 'Dette blir delt:',
+      shareYes: 'Del meldinga',
+      shareNo: 'Nei takk',
+      shareThanks: 'Takk for at du delte! Meldinga blir brukt til å gjere Veiviser betre.',
+      shareDeclined: 'Greitt, meldinga di blir ikkje delt.',
+      shareFailed: 'Det gjekk ikkje å dele meldinga no. Ho er ikkje lagra.',
       locale: 'nn-NO',
     },
     en: {
@@ -209,6 +237,17 @@
       more: 'More about this place',
       transcriptTitle: 'Conversation with Veiviser',
       transcriptNote: 'Urgent? Call 113. Mental Helse 116 123. Alarmtelefonen 116 111.',
+      feedbackQuestion: 'Was this helpful?',
+      feedbackYes: 'Yes',
+      feedbackNo: 'No',
+      feedbackThanks: 'Thank you!',
+      shareQuestion: 'Would you like to share what you wrote, so we can make Veiviser better? Names, phone numbers and addresses are removed.',
+      shareTextLabel: 'This is what would be shared:',
+      shareYes: 'Share the message',
+      shareNo: 'No thanks',
+      shareThanks: 'Thank you for sharing! It will be used to make Veiviser better.',
+      shareDeclined: 'Fine, your message is not shared.',
+      shareFailed: 'The message could not be shared right now. It has not been stored.',
       locale: 'en-GB',
     },
   };
@@ -219,6 +258,11 @@
   const T = STRINGS[LANG];
   const KOMMUNE = /^\d{4}$/.test(data.kommune || '') ? data.kommune : null;
   const ENDPOINT = httpUrl(data.endpoint, SCRIPT_URL) || new URL('/webhooks/rest/webhook', SCRIPT_URL).href;
+  const FEEDBACK_ENDPOINT =
+    httpUrl(data.feedbackEndpoint, SCRIPT_URL) || new URL('/api/v1/feedback', SCRIPT_URL).href;
+  const SHARE_ENDPOINT = `${FEEDBACK_ENDPOINT.replace(/\/+$/, '')}/share`;
+  const CODE = /^[a-z][a-z0-9_]{0,39}$/;
+  const MAX_FEEDBACK_DOORS = 6;
   const EXIT_URL = httpUrl(data.exitUrl, SCRIPT_URL) || DEFAULT_EXIT;
   const OPEN_AT_LOAD = data.open === 'true';
   const PRIVACY_URL = new URL('/personvern', SCRIPT_URL).href;
@@ -264,12 +308,13 @@
     try {
       const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null');
       if (saved && typeof saved.sender === 'string' && Array.isArray(saved.entries)) {
-        return { sender: saved.sender, entries: saved.entries.filter(validEntry), open: saved.open === true };
+        const entries = saved.entries.filter(validEntry);
+        return { sender: saved.sender, entries, open: saved.open === true, feedback: validFeedback(saved.feedback) };
       }
     } catch {
       // storage blocked or garbled: start afresh
     }
-    return { sender: newSenderId(), entries: [], open: false };
+    return { sender: newSenderId(), entries: [], open: false, feedback: null };
   }
 
   function saveState() {
@@ -279,6 +324,14 @@
     } catch {
       // storage full or blocked: the conversation still works, it just is not restored on reload
     }
+  }
+
+  /** The stored answer to "Var dette til hjelp?": which doors set it was about, yes/no, and the share choice. */
+  function validFeedback(value) {
+    if (!value || typeof value !== 'object' || !Number.isInteger(value.doors)) return null;
+    if (typeof value.helpful !== 'boolean') return null;
+    const share = ['sent', 'declined', 'failed'].includes(value.share) ? value.share : null;
+    return { doors: value.doors, helpful: value.helpful, share };
   }
 
   function validEntry(entry) {
@@ -433,6 +486,7 @@
     log.append(el('div', { class: 'vv-msg vv-bot' }, el('p', { class: 'vv-text' }, T.greeting)));
     if (!state.entries.some((entry) => entry.kind === 'user')) log.append(quickReplies());
     for (const entry of state.entries) log.append(renderEntry(entry));
+    placeFeedback();
   }
 
   function quickReplies() {
@@ -515,6 +569,7 @@
   function cleanDoors(custom) {
     const doors = Array.isArray(custom.doors) ? custom.doors : [];
     return {
+      need: typeof custom.need === 'string' && CODE.test(custom.need) ? custom.need : null,
       urgency: typeof custom.urgency === 'string' ? custom.urgency : null,
       doors: doors
         .filter((d) => d && typeof d === 'object' && typeof d.name === 'string')
@@ -668,12 +723,152 @@
     return text;
   }
 
+  // ---- "Var dette til hjelp?" (user participation)
+
+  /** Index of the doors set the question belongs under, or -1: never after an akutt reply, once per conversation. */
+  function feedbackTarget() {
+    if (state.feedback) return state.feedback.doors;
+    if (crisisShown()) return -1;
+    for (let i = state.entries.length - 1; i >= 0; i--) {
+      const entry = state.entries[i];
+      if (entry.kind === 'doors') return feedbackCodes(entry.payload) ? i : -1;
+    }
+    return -1;
+  }
+
+  function crisisShown() {
+    return state.entries.some((entry) => entry.kind === 'doors' && entry.payload.urgency === 'akutt');
+  }
+
+  /** The need and the door codes of a doors set in the order shown, or null when it cannot be asked about. */
+  function feedbackCodes(payload) {
+    if (!payload.need || payload.urgency === 'akutt') return null;
+    const doors = payload.doors.map((d) => d.category).filter((c) => typeof c === 'string' && CODE.test(c));
+    if (!doors.length) return null;
+    return { need: payload.need, doors: doors.slice(0, MAX_FEEDBACK_DOORS) };
+  }
+
+  /** What the young person wrote that led to the doors at ``index``: their messages since doors for another need. */
+  function sharedText(index) {
+    const need = state.entries[index].payload.need;
+    const texts = [];
+    for (let i = index - 1; i >= 0; i--) {
+      const entry = state.entries[i];
+      if (entry.kind === 'doors' && entry.payload.need !== need) break;
+      if (entry.kind === 'user' && typeof entry.text === 'string' && entry.text.trim()) texts.unshift(entry.text.trim());
+    }
+    return texts.join(' / ').slice(0, MAX_CHARS);
+  }
+
+  function postFeedback(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    }).then((response) => {
+      if (!response.ok) throw new Error(`status ${response.status}`);
+    });
+  }
+
+  /** Put the question (or its answered state) under the doors set it belongs to; anywhere else, remove it. */
+  function placeFeedback(focusTarget) {
+    log.querySelector('.vv-feedback')?.remove();
+    const index = feedbackTarget();
+    if (index < 0 || !state.entries[index] || state.entries[index].kind !== 'doors') return;
+    const codes = feedbackCodes(state.entries[index].payload);
+    if (!codes) return;
+    const nth = state.entries.slice(0, index + 1).filter((entry) => entry.kind === 'doors').length - 1;
+    const anchor = log.querySelectorAll('.vv-doors')[nth];
+    if (!anchor) return;
+    const block = renderFeedback(index, codes);
+    anchor.after(block);
+    if (focusTarget) block.querySelector(focusTarget)?.focus();
+  }
+
+  let feedbackCounter = 0;
+  function renderFeedback(index, codes) {
+    const id = `vv-feedback-${++feedbackCounter}`;
+    const block = el('div', { class: 'vv-feedback', 'data-veiviser-feedback': '' });
+    const answer = state.feedback && state.feedback.doors === index ? state.feedback : null;
+    if (!answer) {
+      const group = el(
+        'div',
+        { class: 'vv-feedback-ask', role: 'group', 'aria-labelledby': id },
+        el('p', { id, class: 'vv-feedback-question' }, T.feedbackQuestion),
+      );
+      const buttons = el('div', { class: 'vv-buttons' });
+      for (const [label, helpful] of [[T.feedbackYes, true], [T.feedbackNo, false]]) {
+        const button = el('button', { type: 'button', class: 'vv-chip', 'data-helpful': String(helpful) }, label);
+        button.addEventListener('click', () => answerFeedback(index, codes, helpful));
+        buttons.append(button);
+      }
+      group.append(buttons);
+      block.append(group);
+      return block;
+    }
+    block.append(el('p', { class: 'vv-feedback-thanks', tabindex: '-1' }, T.feedbackThanks));
+    const text = sharedText(index);
+    if (answer.share === 'sent') block.append(el('p', { class: 'vv-share-done' }, T.shareThanks));
+    else if (answer.share === 'declined') block.append(el('p', { class: 'vv-share-done' }, T.shareDeclined));
+    else if (answer.share === 'failed') block.append(el('p', { class: 'vv-share-done' }, T.shareFailed));
+    else if (text && !crisisShown()) block.append(renderShareOffer(index, codes, text, answer.helpful));
+    return block;
+  }
+
+  function renderShareOffer(index, codes, text, helpful) {
+    const id = `vv-share-${feedbackCounter}`;
+    const offer = el(
+      'div',
+      { class: 'vv-share', role: 'group', 'aria-labelledby': id },
+      el('p', { id, class: 'vv-share-question' }, T.shareQuestion),
+      el('p', { class: 'vv-share-label' }, T.shareTextLabel),
+      el('blockquote', { class: 'vv-share-text', 'data-veiviser-share-text': '' }, text),
+    );
+    const share = el('button', { type: 'button', class: 'vv-chip' }, T.shareYes);
+    const decline = el('button', { type: 'button', class: 'vv-chip' }, T.shareNo);
+    share.addEventListener('click', () => shareMessage(index, codes, text, helpful));
+    decline.addEventListener('click', () => settleShare('declined', T.shareDeclined));
+    offer.append(el('div', { class: 'vv-buttons' }, share, decline));
+    return offer;
+  }
+
+  function answerFeedback(index, codes, helpful) {
+    if (state.feedback) return;
+    state.feedback = { doors: index, helpful, share: null };
+    saveState();
+    placeFeedback('.vv-feedback-thanks');
+    status.textContent = T.feedbackThanks;
+    // A failed count is not the young person's problem: the chat carries on as before.
+    postFeedback(FEEDBACK_ENDPOINT, { need: codes.need, doors: codes.doors, helpful }).catch(() => {});
+  }
+
+  function shareMessage(index, codes, text, helpful) {
+    if (!state.feedback || state.feedback.share) return;
+    const body = { need: codes.need, doors: codes.doors, helpful, text, consent: true };
+    settleShare('sent', T.shareThanks);
+    postFeedback(SHARE_ENDPOINT, body).catch(() => {
+      if (state.feedback && state.feedback.doors === index) settleShare('failed', T.shareFailed);
+    });
+  }
+
+  function settleShare(share, said) {
+    if (!state.feedback) return;
+    state.feedback.share = share;
+    saveState();
+    placeFeedback('.vv-feedback-thanks');
+    status.textContent = said;
+  }
+
   // ---- talking to Rasa
   function addEntry(entry) {
     state.entries.push(entry);
     if (entry.kind === 'user') log.querySelector('.vv-quick')?.remove();
     const node = renderEntry(entry);
     log.append(node);
+    if (entry.kind === 'doors') placeFeedback();
     saveState();
     node.scrollIntoView?.({ block: 'nearest' });
     return node;
@@ -814,7 +1009,7 @@
   clearButton.addEventListener('click', () => {
     generation += 1;
     inFlight?.abort();
-    state = { sender: newSenderId(), entries: [], open: true };
+    state = { sender: newSenderId(), entries: [], open: true, feedback: null };
     try {
       window.sessionStorage.removeItem(STORAGE_KEY);
     } catch {

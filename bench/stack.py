@@ -1,0 +1,179 @@
+"""Start and stop the processes the benchmarks measure, on free loopback ports.
+
+The commands are the ones ``tests/rest_stack.py`` and ``scripts/run-stack.sh`` use (catalogue on a fresh
+seeded SQLite, action server, Rasa with the newest model in models/ and only the REST channel), plus a plain
+``rasa init`` assistant for comparison. Every process is stopped when its context ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+VEIVISER_BIN = ROOT / ".venv" / "bin" / "veiviser"
+PLAIN_RASA_DIR = ROOT / "var" / "bench" / "plain-rasa"
+RASA_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, seconds: float, proc: subprocess.Popen[bytes]) -> None:
+    """Poll ``url`` until it answers 200; fail early when the process has died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
+    """Start one process with its output in ``log``."""
+    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    """Terminate, then kill what is still running after 20 s."""
+    for proc in processes.values():
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in processes.values():
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@dataclass
+class Running:
+    """Processes of one assistant and the URL of its REST channel."""
+
+    rasa_url: str
+    processes: dict[str, subprocess.Popen[bytes]]
+    logs: Path
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+
+def snapshot_model(folder: Path) -> Path:
+    """A private copy of the newest finished model in models/, so a retraining meanwhile changes nothing here."""
+    settled = time.time() - 30  # a file written in the last seconds may still be growing
+    models = [p for p in (ROOT / "models").glob("*.tar.gz") if p.stat().st_mtime < settled]
+    if not RASA_BIN.exists() or not models:
+        raise RuntimeError("the end-to-end benchmark needs .venv-rasa and a trained model: run `make train`")
+    newest = max(models, key=lambda p: p.stat().st_mtime)
+    return Path(shutil.copy2(newest, folder / newest.name))
+
+
+@contextmanager
+def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Running]:
+    """Catalogue (fresh seeded SQLite), action server and Rasa with ``model`` (see ``snapshot_model``).
+
+    ``whatif`` puts bench/whatif/ first on the PYTHONPATH of Rasa and the action server (see its sitecustomize).
+    """
+    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
+    env = {
+        **os.environ,
+        **RASA_ENV,
+        "DATABASE_URL": f"sqlite:///{folder / 'catalogue.db'}",
+        "VEIVISER_ENVIRONMENT": "test",
+        "PYTHONPATH": "bench/whatif:bot" if whatif else "bot",
+        "CATALOGUE_URL": f"http://127.0.0.1:{ports['catalogue']}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+    }
+    subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        processes["catalogue"] = start(
+            [str(VEIVISER_BIN), "serve", "--port", str(ports["catalogue"])], env, folder / "catalogue.log"
+        )
+        wait_until_up(f"http://127.0.0.1:{ports['catalogue']}/ready", 60, processes["catalogue"])
+        processes["actions"] = start(
+            [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
+            env,
+            folder / "actions.log",
+        )
+        wait_until_up(f"http://127.0.0.1:{ports['actions']}/health", 120, processes["actions"])
+        processes["rasa"] = start(
+            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
+             "--credentials", "bot/credentials.yml", "--port", str(ports["rasa"]), "--interface", "127.0.0.1"],
+            env,
+            folder / "rasa.log",
+        )  # fmt: skip
+        rasa_url = f"http://127.0.0.1:{ports['rasa']}"
+        wait_until_up(f"{rasa_url}/", 300, processes["rasa"])
+        yield Running(rasa_url=rasa_url, processes=processes, logs=folder)
+    finally:
+        stop_all(processes)
+
+
+def ensure_plain_model(log: Path) -> Path:
+    """The ``rasa init`` assistant in var/bench/plain-rasa, created and trained once, then reused."""
+    models = PLAIN_RASA_DIR / "models"
+    if not any(models.glob("*.tar.gz")):
+        shutil.rmtree(PLAIN_RASA_DIR, ignore_errors=True)
+        PLAIN_RASA_DIR.mkdir(parents=True)
+        env = {**os.environ, **RASA_ENV}
+        with log.open("wb") as handle:
+            # --no-prompt writes the moodbot project and trains it (about 45 s on two cores).
+            subprocess.run(
+                [str(RASA_BIN), "init", "--no-prompt", "--init-dir", PLAIN_RASA_DIR.name],
+                cwd=PLAIN_RASA_DIR.parent,
+                env=env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=900,
+            )
+    return max(models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+
+
+@contextmanager
+def plain_rasa(folder: Path) -> Iterator[Running]:
+    """The plain moodbot with its REST channel; it has no custom actions, so no action server."""
+    model = ensure_plain_model(folder / "plain-init.log")
+    port = free_port()
+    env = {**os.environ, **RASA_ENV}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        processes["rasa"] = start(
+            [str(RASA_BIN), "run", "--model", str(model), "--credentials", "credentials.yml",
+             "--port", str(port), "--interface", "127.0.0.1"],
+            env,
+            folder / "plain-rasa.log",
+            cwd=PLAIN_RASA_DIR,
+        )  # fmt: skip
+        rasa_url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{rasa_url}/", 300, processes["rasa"])
+        yield Running(rasa_url=rasa_url, processes=processes, logs=folder)
+    finally:
+        stop_all(processes)

@@ -1,0 +1,250 @@
+"""User participation (brukermedvirkning): feedback counts, shared messages and the lab cases made of them.
+
+Queries and writes live here; the public API (``api/routes/feedback.py``) and the maintainer page
+(``web/maintainer/feedback.py``) stay thin. Crisis text is never stored (safety.md rule 6): a message about
+an urgent need is refused before redaction, so it is never even held in a variable past the check.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from service_catalog import catalog
+from service_catalog.config import Settings
+from service_catalog.errors import Unprocessable
+from service_catalog.lab_cases import CaseRow, one_line
+from service_catalog.models import Feedback, LabCase, RoutingRule, SharedMessage
+from service_catalog.models.feedback import MAX_SHARED_TEXT, FeedbackIn, ShareIn
+from service_catalog.redaction import redact
+from service_catalog.vocabulary import Urgency, Vocabulary
+
+RECENT_DAYS = 30
+
+
+class UrgentNotShared(Unprocessable):
+    """A message about an urgent need is never stored, not even redacted."""
+
+
+def today(settings: Settings) -> date:
+    """The calendar day in Norway: the only time a feedback row carries."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def is_urgent_need(session: Session, vocabulary: Vocabulary, need: str) -> bool:
+    """True for the six akutt needs, and for any need a routing rule (national or local) marks akutt."""
+    if need in vocabulary.urgent_needs:
+        return True
+    stmt = select(RoutingRule.id).where(RoutingRule.need == need, RoutingRule.urgency == Urgency.akutt).limit(1)
+    return session.exec(stmt).first() is not None
+
+
+def record_feedback(session: Session, settings: Settings, answer: FeedbackIn) -> Feedback:
+    """Store one yes/no answer: need, doors, answer and day, nothing else."""
+    row = Feedback(day=today(settings), need=answer.need, doors=list(answer.doors), helpful=answer.helpful)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def share_message(session: Session, settings: Settings, vocabulary: Vocabulary, shared: ShareIn) -> SharedMessage:
+    """Redact and store a message its writer chose to share; refused for urgent needs."""
+    if is_urgent_need(session, vocabulary, shared.need):
+        raise UrgentNotShared("messages about urgent needs are never stored; the answer was counted only")
+    text = one_line(redact(shared.text))[:MAX_SHARED_TEXT]
+    row = SharedMessage(
+        day=today(settings), text=text, need=shared.need, doors=list(shared.doors), helpful=shared.helpful
+    )
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def prune_shared_messages(session: Session, settings: Settings, *, on: date | None = None) -> int:
+    """Delete shared messages older than ``settings.shared_message_days``; the number deleted."""
+    cutoff = (on or today(settings)) - timedelta(days=settings.shared_message_days)
+    old = session.exec(select(SharedMessage).where(col(SharedMessage.day) < cutoff)).all()
+    for message in old:
+        session.delete(message)
+    if old:
+        session.commit()
+    return len(old)
+
+
+# ---------------------------------------------------------------- counts
+
+
+@dataclass
+class Tally:
+    """Yes and no answers for one need or door."""
+
+    yes: int = 0
+    no: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def share_yes(self) -> int:
+        """Per cent of answers that were yes, rounded."""
+        return round(100 * self.yes / self.total) if self.total else 0
+
+
+@dataclass
+class Counts:
+    """Tallies per need and per door (a door counts once for each answer about a reply that showed it)."""
+
+    needs: dict[str, Tally] = field(default_factory=dict)
+    doors: dict[str, Tally] = field(default_factory=dict)
+    total: Tally = field(default_factory=Tally)
+
+
+def counts(session: Session, *, since: date | None = None) -> Counts:
+    """Yes/no per need and per door, from ``since`` (None: all time), most answers first."""
+    stmt = select(Feedback.need, Feedback.doors, Feedback.helpful)
+    if since is not None:
+        stmt = stmt.where(col(Feedback.day) >= since)
+    needs: dict[str, Tally] = {}
+    doors: dict[str, Tally] = {}
+    total = Tally()
+    for need, shown, helpful in session.exec(stmt):
+        for tally in (needs.setdefault(need, Tally()), total, *(doors.setdefault(d, Tally()) for d in set(shown))):
+            if helpful:
+                tally.yes += 1
+            else:
+                tally.no += 1
+    return Counts(needs=_most_first(needs), doors=_most_first(doors), total=total)
+
+
+def _most_first(tallies: dict[str, Tally]) -> dict[str, Tally]:
+    order = Counter({key: tally.total for key, tally in tallies.items()})
+    return {key: tallies[key] for key, _ in sorted(order.items(), key=lambda item: (-item[1], item[0]))}
+
+
+# ---------------------------------------------------------------- shared messages and lab cases
+
+
+def shared_messages(session: Session, limit: int = 200) -> list[SharedMessage]:
+    """The shared messages, newest first."""
+    stmt = select(SharedMessage).order_by(col(SharedMessage.day).desc(), col(SharedMessage.id).desc()).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def lab_cases(session: Session) -> list[LabCase]:
+    """Every lab test case, oldest first (the order of the TSV download)."""
+    return list(session.exec(select(LabCase).order_by(col(LabCase.id))).all())
+
+
+def _message_facts(message: SharedMessage) -> dict[str, Any]:
+    # What the audit log may keep of a shared message: never its text.
+    return {"day": message.day.isoformat(), "need": message.need, "doors": message.doors, "helpful": message.helpful}
+
+
+def case_data(case: LabCase) -> dict[str, Any]:
+    return {
+        "text": case.text,
+        "need": case.need,
+        "doors": case.doors,
+        "urgent": case.urgent,
+        "kommune": case.kommune,
+        "age": case.age,
+        "lang": case.lang,
+        "note": case.note,
+    }
+
+
+def make_lab_case(session: Session, message: SharedMessage, *, actor: str) -> LabCase:
+    """Turn a shared message into a lab test case in one step, and delete the message (both audited)."""
+    answer = "ja" if message.helpful else "nei"
+    case = LabCase(
+        text=message.text,
+        need=message.need,
+        # Doors that helped are the expected answer; when they did not, the need's rule decides.
+        doors=list(message.doors) if message.helpful else [],
+        urgent=False,
+        note=f"delt melding {message.day.isoformat()}, til hjelp: {answer}",
+        created_by=actor,
+    )
+    session.add(case)
+    session.flush()
+    catalog.audit(
+        session,
+        actor=actor,
+        action="lab_case.create",
+        entity="lab_case",
+        entity_id=str(case.id),
+        kommunenummer=None,
+        before=None,
+        after={**case_data(case), "from_shared_message": message.id},
+    )
+    catalog.audit(
+        session,
+        actor=actor,
+        action="shared_message.to_lab_case",
+        entity="shared_message",
+        entity_id=str(message.id),
+        kommunenummer=None,
+        before=_message_facts(message),
+        after={"lab_case": case.id},
+    )
+    session.delete(message)
+    session.commit()
+    return case
+
+
+def delete_shared_message(session: Session, message: SharedMessage, *, actor: str) -> None:
+    """Delete a shared message (audited without its text)."""
+    catalog.audit(
+        session,
+        actor=actor,
+        action="shared_message.delete",
+        entity="shared_message",
+        entity_id=str(message.id),
+        kommunenummer=None,
+        before=_message_facts(message),
+        after=None,
+    )
+    session.delete(message)
+    session.commit()
+
+
+def delete_lab_case(session: Session, case: LabCase, *, actor: str) -> None:
+    """Delete a lab test case (audited with what it was)."""
+    catalog.audit(
+        session,
+        actor=actor,
+        action="lab_case.delete",
+        entity="lab_case",
+        entity_id=str(case.id),
+        kommunenummer=None,
+        before=case_data(case),
+        after=None,
+    )
+    session.delete(case)
+    session.commit()
+
+
+def case_rows(cases: Sequence[LabCase]) -> list[CaseRow]:
+    """The cases in the shared test-set format."""
+    return [
+        CaseRow(
+            text=c.text,
+            need=c.need,
+            doors=tuple(c.doors),
+            urgent=c.urgent,
+            kommune=c.kommune,
+            age=c.age,
+            lang=c.lang,
+            note=c.note,
+        )
+        for c in cases
+    ]
