@@ -98,7 +98,11 @@ def test_phone_conversation_shows_door_cards_with_call_links(
     # The cards replace the numbered door list the bot also sends as text.
     bot_texts = phone.locator(".vv-msg.vv-bot .vv-text").all_inner_texts()
     assert not [t for t in bot_texts if re.match(r"\d+\. ", t)], bot_texts
-    nurse.evaluate("card => card.scrollIntoView({block: 'start'})")
+    # Scroll the log (not the page) so the card is at its top, as the widget does with a new reply.
+    nurse.evaluate(
+        "card => { const log = card.closest('[role=log]');"
+        " log.scrollTop += card.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }"
+    )
     phone.screenshot(path=str(artifacts / "chat-phone.png"))
     axe_check(phone, "chat-phone-doors")
 

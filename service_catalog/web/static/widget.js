@@ -870,8 +870,14 @@
     log.append(node);
     if (entry.kind === 'doors') placeFeedback();
     saveState();
-    node.scrollIntoView?.({ block: 'nearest' });
+    showInLog(node);
     return node;
+  }
+
+  // Scroll the log only, never the municipality's page: the start of the newest message at the top of the log.
+  function showInLog(node) {
+    const gap = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    if (gap > log.clientHeight - 40 || gap < 0) log.scrollTop += gap - 8;
   }
 
   function submit(message, shown) {
