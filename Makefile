@@ -10,7 +10,7 @@ export VEIVISER_PORT ?= 8000
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 
-.PHONY: help install install-rasa install-browser setup train run serve-catalogue test lint typecheck pytest test-bot validate test-stack bench clean
+.PHONY: help install install-rasa install-browser install-nginx audit setup train run serve-catalogue test lint typecheck pytest test-bot validate test-stack bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,12 @@ install-rasa: ## Create .venv-rasa: Rasa 3.6, rasa-sdk and their test tools (ide
 
 install-browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing)
 	scripts/install-browser.sh
+
+install-nginx: ## Debian's nginx, to check deploy/nginx.conf with `nginx -t` (installed with apt-get when missing)
+	scripts/install-nginx.sh
+
+audit: install ## Known vulnerabilities (pip-audit) in .venv and Rasa's pins, minus deploy/audit-known.txt
+	scripts/audit.sh
 
 $(RASA_TEST_STAMP): requirements-rasa-test.txt | install-rasa
 	$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa-test.txt
@@ -53,7 +59,7 @@ typecheck: install install-rasa ## mypy: strict for the catalogue and the action
 	$(BIN)/mypy service_catalog
 	$(BIN)/mypy --python-executable $(RASA_VENV)/bin/python --strict actions
 
-pytest: install ## The catalogue suite (SQLite, and PostgreSQL when reachable) and the reply-text checks
+pytest: install install-nginx ## The catalogue suite (SQLite, and PostgreSQL when reachable) and the reply-text checks
 	$(BIN)/pytest
 
 test-bot: $(RASA_TEST_STAMP) ## Action server, crisis lexicon, language and NLU component tests (in .venv-rasa)
@@ -64,9 +70,9 @@ validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
 
 test-stack: install install-browser train ## Conversations, the routing lab and browser tests (Chromium) against the whole stack
-	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/lab tests/browser
+	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/lab tests/privacy tests/scaleout tests/browser
 
-test: lint typecheck pytest test-bot validate test-stack ## Every check CI runs
+test: lint typecheck audit pytest test-bot validate test-stack ## Every check CI runs
 
 bench: install train ## Benchmarks (PARTS="e2e route training heldout" to choose); results go to bench/results/
 	$(BIN)/python -m bench $(PARTS)

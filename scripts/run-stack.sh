@@ -41,6 +41,9 @@ fi
     --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256 \
     --cors "http://127.0.0.1:$VEIVISER_PORT" "http://localhost:$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" rasa 180
+# Stored conversations (redacted, bot/redacting_store.py) are deleted after VEIVISER_RETENTION_HOURS: hourly here.
+( while true; do .venv-rasa/bin/python -m retention --endpoints bot/endpoints.yml || true; sleep 3600; done ) &
+pids+=($!)
 cat <<MSG
 
 Veiviser is running.

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    # Rate limits (service_catalog/ratelimit.py): login attempts per client address and per username in a
+    # window, and feedback posts per client address. In this process's memory, or in Redis when it is set.
+    login_rate_per_address: int = Field(default=30, ge=1)
+    login_rate_per_username: int = Field(default=10, ge=1)
+    login_rate_window_seconds: int = Field(default=300, ge=1, le=24 * 3600)
+    feedback_rate_per_address: int = Field(default=30, ge=1)
+    feedback_rate_window_seconds: int = Field(default=60, ge=1, le=24 * 3600)
+    # e.g. redis://redis:6379/1; several catalogue processes then share the counts.
+    redis_url: SecretStr | None = None
+    rate_limit_prefix: str = Field(default="veiviser:ratelimit:", max_length=100)
     timezone: str = "Europe/Oslo"
     unverified_after_days: int = Field(default=183, ge=1)
 

@@ -139,3 +139,5 @@ Slug = Annotated[str, Field(min_length=2, max_length=80), AfterValidator(_slug)]
 Kommunenummer = Annotated[str, BeforeValidator(_kommune)]
 LanguageCode = Annotated[str, Field(max_length=3), AfterValidator(_lang)]
 Age = Annotated[int, Field(ge=0, le=120)]
+# Four ASCII digits (not \d, which also takes other scripts' digits).
+PostalCode = Annotated[str, Field(min_length=4, max_length=4, pattern=r"^[0-9]{4}$")]

@@ -11,12 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_catalog.api.routes import admin, auth, feedback, health, hsds, lookups, routing
 from service_catalog.auth import signing_key
 from service_catalog.config import get_settings
 from service_catalog.errors import CatalogError, ImportRejected
+from service_catalog.ratelimit import TooManyRequests
 from service_catalog.web import chat
 from service_catalog.web.maintainer import pages as maintainer_pages
 from service_catalog.web.templating import STATIC_DIR
@@ -67,10 +69,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CatalogError)
     async def _catalog_error(_request: Request, exc: CatalogError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         response = _problem(exc.status_code, exc.message)
-        if headers:
-            response.headers.update(headers)
+        if exc.status_code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -87,6 +90,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         response = _problem(exc.status_code, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database restarted or dropped the connection: a transaction that had not committed is gone with
+        # it, and the pool checks connections before use (pool_pre_ping), so a retry reaches a fresh one.
+        request_id = uuid.uuid4().hex[:12]
+        log.warning("database unavailable %s on %s %s: %s", request_id, request.method, request.url.path, exc.orig)
+        response = _problem(503, "the database is unavailable just now; try again", request_id=request_id)
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.exception_handler(Exception)

@@ -95,6 +95,9 @@ def update_service(
     session: Session, maintainer: Maintainer, service: Service, update: ServiceUpdate, *, action: str = "service.update"
 ) -> Service:
     """Change the fields set in ``update``; the whole service is checked again (ValidationError) before writing."""
+    # Lock the row and read it afresh: two concurrent writers would otherwise both replace the opening
+    # hours from the same old state and leave both sets behind (found by tests/faults).
+    session.refresh(service, with_for_update=True)
     data = catalog.merged(service, update)
     check_scope_matches(data, service.kommunenummer)
     check_covers(session, data)
@@ -117,6 +120,7 @@ def verify_service(
 
 def set_active(session: Session, maintainer: Maintainer, service: Service, *, active: bool) -> Service:
     """Deactivate (a soft delete) or restore a service; no change, no audit entry."""
+    session.refresh(service, with_for_update=True)
     if service.active != active:
         before = catalog.snapshot(service)
         catalog.set_active(session, service, active)

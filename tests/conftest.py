@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from databases import POSTGRES_ADMIN_URL, postgres_reachable
 from fastapi.testclient import TestClient
 from rest_stack import stack  # noqa: F401 - the whole stack, shared by the conversation and browser tests
 from sqlalchemy import Engine, create_engine, text
@@ -17,29 +18,17 @@ from service_catalog.config import get_settings
 from service_catalog.db import get_engine, get_session, make_engine
 from service_catalog.main import app
 from service_catalog.migrate import upgrade
+from service_catalog.ratelimit import get_counter
 
 os.environ.setdefault("VEIVISER_ENVIRONMENT", "test")
-POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_reachable() -> bool:
-    try:
-        probe = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-    except Exception:  # noqa: BLE001 - any failure means "skip PostgreSQL"
-        return False
-    return True
-
-
 # Tests that need the Rasa side run in their own steps of `make test` (see the Makefile): the stack
 # conversation tests need a trained model and three running servers, and the action and component tests
 # import rasa, which lives in .venv-rasa.
-collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else ["conversation", "browser", "lab"]
+STACK_FOLDERS = ["conversation", "browser", "lab", "privacy", "scaleout"]
+collect_ignore = [] if os.environ.get("VEIVISER_STACK_TESTS") == "1" else list(STACK_FOLDERS)
 collect_ignore += ["actions", "rasa"]
 
-BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
+BACKENDS = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
 
 
 def _seed(engine: Engine) -> None:
@@ -75,6 +64,12 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no login or feedback attempts counted (the counters live in the process)."""
+    get_counter().reset()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -52,6 +52,7 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]]
     env: dict[str, str]
     logs: Path
+    rasa_urls: dict[str, str] = field(default_factory=dict)  # every Rasa instance by process name
 
     def stop(self, name: str) -> None:
         """Stop one process of the stack (to test how the rest copes)."""
@@ -65,16 +66,33 @@ class Stack:
         self.processes[name] = proc
         _wait(health_url, 90, proc)
 
-    def say(self, text: str, *, sender: str | None = None, kommune: str | None = "9999") -> list[dict]:
+    def say(
+        self, text: str, *, sender: str | None = None, kommune: str | None = "9999", rasa: str = "rasa"
+    ) -> list[dict]:
         """Send one message through the REST channel; an empty answer is a failure (Rasa sends [] on errors)."""
         body: dict[str, object] = {"sender": sender or uuid.uuid4().hex, "message": text}
         if kommune is not None:
             body["metadata"] = {"kommune": kommune}
-        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+        url = self.rasa_urls.get(rasa, self.rasa_url)
+        response = httpx.post(f"{url}/webhooks/rest/webhook", json=body, timeout=30)
         assert response.status_code == 200, response.text
         messages = response.json()
         assert messages, f"no reply to {text!r}"
         return messages
+
+    def log_text(self) -> str:
+        """Everything every process of the stack has logged so far."""
+        return "\n".join(log.read_text(errors="replace") for log in sorted(self.logs.glob("*.log")))
+
+    def stop_all(self) -> None:
+        """Stop every process (SIGTERM, then SIGKILL after 20 s)."""
+        for proc in self.processes.values():
+            proc.terminate()
+        for proc in self.processes.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -99,22 +117,23 @@ def doors_payload(messages: list[dict]) -> dict:
 Say = Callable[..., list[dict]]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Catalogue (fresh SQLite, seeded), action server and Rasa, stopped after the session."""
-    models = ROOT / "models"
-    if not RASA_BIN.exists() or not any(models.glob("*.tar.gz")):
-        pytest.fail("conversation tests need .venv-rasa and a trained model: run `make train` first")
-    folder = tmp_path_factory.mktemp("stack")
-    ports = {"catalogue": _free_port(), "actions": _free_port(), "rasa": _free_port()}
-    env = {
+def stack_env(folder: Path, ports: dict[str, int], **extra: str) -> dict[str, str]:
+    """The environment of every process of a stack (ports: catalogue, actions, rasa)."""
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'catalogue.db'}",
         "VEIVISER_ENVIRONMENT": "test",
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONPATH": "bot",
+        # bot/ for the components, the repository root for service_catalog.redaction (standard library only).
+        "PYTHONPATH": f"bot{os.pathsep}{ROOT}",
+        # As scripts/rasa-env.sh: INFO is the explicit default, and the action server binds loopback only.
+        "LOG_LEVEL": "INFO",
+        "SANIC_HOST": "127.0.0.1",
+        "RASA_TRACKER_DB": str(folder / "tracker.db"),
+        # Every test talks from 127.0.0.1: the per-address limit is tested with other loopback addresses.
+        "VEIVISER_RATE_PER_ADDRESS": "100000",
         "CATALOGUE_URL": f"http://127.0.0.1:{ports['catalogue']}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
         # The widget on the catalogue's pages talks to this Rasa across origins, as it does under `make run`.
@@ -122,7 +141,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # The routing lab (CLI and /admin/lab) reaches Rasa's HTTP API with tokens signed by this secret.
         "RASA_URL": f"http://127.0.0.1:{ports['rasa']}",
         "RASA_JWT_SECRET": secrets.token_urlsafe(32),
+        **extra,
     }
+
+
+def rasa_command(env: dict[str, str], port: int, *, endpoints: str = "bot/endpoints.yml", cors: str = "") -> list[str]:
+    """`rasa run` as scripts/run-stack.sh starts it: loopback, API with JWT only."""
+    return [str(RASA_BIN), "run", "--model", "models", "--endpoints", endpoints,
+            "--credentials", "bot/credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
+            "--enable-api", "--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", "HS256",
+            *(["--cors", cors] if cors else [])]  # fmt: skip
+
+
+def launch(folder: Path, *, rasa_instances: int = 1, endpoints: str = "bot/endpoints.yml", **extra_env: str) -> Stack:
+    """Start catalogue, action server and ``rasa_instances`` Rasa processes ("rasa", "rasa2", ...) and wait."""
+    models = ROOT / "models"
+    if not RASA_BIN.exists() or not any(models.glob("*.tar.gz")):
+        pytest.fail("conversation tests need .venv-rasa and a trained model: run `make train` first")
+    names = ["rasa"] + [f"rasa{n}" for n in range(2, rasa_instances + 1)]
+    ports = {"catalogue": _free_port(), "actions": _free_port(), **{name: _free_port() for name in names}}
+    env = stack_env(folder, ports, **extra_env)
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     processes = {
         "catalogue": _start(
@@ -133,15 +171,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             env,
             folder / "actions.log",
         ),
-        "rasa": _start(
-            [str(RASA_BIN), "run", "--model", "models", "--endpoints", "bot/endpoints.yml",
-             "--credentials", "bot/credentials.yml", "--port", str(ports["rasa"]), "--interface", "127.0.0.1",
-             "--enable-api", "--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", "HS256",
-             "--cors", f"http://127.0.0.1:{ports['catalogue']}"],
-            env,
-            folder / "rasa.log",
-        ),
-    }  # fmt: skip
+    }
+    for name in names:
+        cors = f"http://127.0.0.1:{ports['catalogue']}"
+        processes[name] = _start(
+            rasa_command(env, ports[name], endpoints=endpoints, cors=cors), env, folder / f"{name}.log"
+        )
     stack = Stack(
         rasa_url=f"http://127.0.0.1:{ports['rasa']}",
         catalogue_url=f"http://127.0.0.1:{ports['catalogue']}",
@@ -149,17 +184,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         processes=processes,
         env=env,
         logs=folder,
+        rasa_urls={name: f"http://127.0.0.1:{ports[name]}" for name in names},
     )
     try:
         _wait(f"{stack.catalogue_url}/ready", 30, processes["catalogue"])
         _wait(f"{stack.action_url}/health", 90, processes["actions"])
-        _wait(f"{stack.rasa_url}/", 240, processes["rasa"])
+        for name in names:
+            _wait(f"{stack.rasa_urls[name]}/", 240, processes[name])
+    except BaseException:
+        stack.stop_all()
+        raise
+    return stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Catalogue (fresh SQLite, seeded), action server and Rasa, stopped after the session."""
+    stack = launch(tmp_path_factory.mktemp("stack"))
+    try:
         yield stack
     finally:
-        for proc in processes.values():
-            proc.terminate()
-        for proc in processes.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stack.stop_all()

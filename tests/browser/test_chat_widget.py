@@ -21,7 +21,7 @@ EXIT_URL = "https://www.yr.no/nb"
 NEUTRAL_PAGE = "<!doctype html><html lang='nb'><title>Været</title><p>Været i dag.</p></html>"
 STORAGE_KEY = "veiviser-chat"
 WEBHOOK = "**/webhooks/rest/webhook"
-REPLY_TIMEOUT = 20_000  # ms; Rasa answers in about a second, the first message can take longer
+REPLY_TIMEOUT = 45_000  # ms; Rasa answers in about a second, but a loaded CI machine can take far longer
 
 # The deepest focused element, through the widget's shadow root.
 ACTIVE = """() => {

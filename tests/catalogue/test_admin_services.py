@@ -211,8 +211,24 @@ def test_update_service_of_other_kommune_is_403_and_writes_nothing(
 
 @pytest.mark.parametrize(
     "changes",
-    [{"age_min": 25}, {"door": "finnes_ikke"}, {"hours": {"mon": ["25:00-26:00"]}}, {"name": None}, {"age_max": 500}],
-    ids=["band made upside down by one field", "unknown door", "impossible time", "name erased", "age 500"],
+    [
+        {"age_min": 25},
+        {"door": "finnes_ikke"},
+        {"hours": {"mon": ["25:00-26:00"]}},
+        {"name": None},
+        {"age_max": 500},
+        {"address": {"street": "Skoleveien 1", "postal_code": "7×¨ùØã", "city": "Eksempelby"}},
+        {"address": {"street": "Skoleveien 1", "postal_code": "٩٩٩٩", "city": "Eksempelby"}},
+    ],
+    ids=[
+        "band made upside down by one field",
+        "unknown door",
+        "impossible time",
+        "name erased",
+        "age 500",
+        "postal code that is not four digits",
+        "postal code in other digits",
+    ],
 )
 def test_update_service_invalid_result_is_422_and_writes_nothing(
     client: TestClient, session: Session, home: dict, changes: dict[str, Any]

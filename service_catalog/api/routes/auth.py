@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from service_catalog import auth
+from service_catalog import auth, ratelimit
 from service_catalog.deps import SessionDep, SettingsDep
 from service_catalog.errors import Unauthorized
 from service_catalog.models.maintainer import MaintainerPublic
@@ -28,9 +28,14 @@ class Token(BaseModel):
 
 @router.post("/token")
 def login(
-    *, session: SessionDep, settings: SettingsDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    *,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
-    """Exchange a maintainer's username and password for a bearer token."""
+    """Exchange a maintainer's username and password for a bearer token (429 after too many attempts)."""
+    ratelimit.check_login(request, form.username, settings)
     maintainer = auth.authenticate(session, form.username, form.password, settings)
     session.commit()  # a failed attempt counts towards the lockout even though the answer is a refusal
     if maintainer is None:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request, Response, status
 from fastapi.routing import APIRoute
 
-from service_catalog import feedback
+from service_catalog import feedback, ratelimit
 from service_catalog.config import get_settings
 from service_catalog.deps import SessionDep, SettingsDep, VocabularyDep
 from service_catalog.errors import Forbidden
@@ -88,6 +88,7 @@ def post_feedback(
 ) -> FeedbackPublic:
     """Count one answer to "Var dette til hjelp?": the need, the doors shown, yes or no, and the day."""
     _refuse_other_sites(request)
+    ratelimit.check_feedback(request, settings)
     row = feedback.record_feedback(session, settings, answer)
     return FeedbackPublic(day=row.day, need=row.need, doors=row.doors, helpful=row.helpful)
 
@@ -98,6 +99,7 @@ def share(
 ) -> SharedPublic:
     """Store a message its writer chose to share, redacted of personal data (422 for urgent needs)."""
     _refuse_other_sites(request)
+    ratelimit.check_feedback(request, settings)
     row = feedback.share_message(session, settings, vocabulary, shared)
     return SharedPublic(day=row.day, need=row.need, doors=row.doors, helpful=row.helpful, text=row.text)
 

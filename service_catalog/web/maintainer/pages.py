@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service_catalog.auth import authenticate, create_access_token
 from service_catalog.deps import SessionDep, SettingsDep
+from service_catalog.ratelimit import TooManyRequests, check_login
 from service_catalog.web.maintainer import audit, feedback, lab, routing, services, transfer
 from service_catalog.web.maintainer.rendering import PageRoute, redirect, render
 from service_catalog.web.maintainer.session import (
@@ -36,6 +37,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False, route_class=PageRou
 
 # One answer for every refused login (wrong password, unknown user, locked, deactivated), as the API gives.
 LOGIN_REFUSED = "Feil brukernavn eller passord, eller for mange mislykkede forsøk. Vent litt før du prøver igjen."
+LOGIN_TOO_MANY = "For mange innloggingsforsøk. Vent {minutes} minutt(er) før du prøver igjen."
 LOGIN_REASONS = {
     "krever": "Logg inn for å se sidene for katalogansvarlige.",
     "utlopt": "Økten din er utløpt. Logg inn igjen.",
@@ -73,6 +75,13 @@ def login(*, request: Request, session: SessionDep, settings: SettingsDep, form:
     """Check the password with the catalogue's lockout rules and start a session."""
     username = str(form.get("username", ""))[:200]
     password = str(form.get("password", ""))
+    try:
+        check_login(request, username, settings)
+    except TooManyRequests as refused:
+        wait = LOGIN_TOO_MANY.format(minutes=max(1, -(-refused.retry_after // 60)))
+        response = _login_form(request, settings, error=wait, username=username, status=429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     maintainer = authenticate(session, username, password, settings)
     session.commit()  # the failure count and lock are kept either way
     if maintainer is None:

@@ -1,0 +1,197 @@
+"""The REST chat channel with a length cap and rate limits (issue 6, security).
+
+``GuardedRestInput`` is Rasa's ``RestInput`` (same name "rest", same URL ``/webhooks/rest/webhook``) with a
+check in front of the webhook:
+
+1. More than ``VEIVISER_RATE_PER_SENDER`` messages (20) from one sender, or ``VEIVISER_RATE_PER_ADDRESS``
+   (120) from one client address, within ``VEIVISER_RATE_WINDOW_SECONDS`` (60): HTTP 429 with a JSON body
+   whose text still names 113, and a Retry-After header.
+2. A message longer than ``VEIVISER_MAX_MESSAGE_CHARS`` (1000): a friendly answer naming 113, in the
+   channel's usual reply shape; the message never reaches the model or the tracker store.
+
+Counts are fixed windows, kept in memory per process, or in Redis when ``REDIS_URL`` is set so that several
+Rasa instances share them. Redis keys hold a hash of the sender or address, never the value itself.
+The client address is Sanic's ``remote_addr`` (from forwarding headers when Sanic is configured to trust a
+proxy) or else the peer address.
+
+credentials.yml::
+
+    channels.GuardedRestInput:
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+TOO_LONG_TEXT = "Meldingen er for lang for meg. Skriv den gjerne kortere. Haster det? Ring 113."
+TOO_MANY_TEXT = (
+    "Du har sendt mange meldinger på kort tid. Vent litt før du skriver igjen. "
+    "Haster det? Ring 113. Vil du snakke med noen nå, ring Mental Helse Ungdom på 116 123."
+)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from error
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return value
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Limits of the chat channel, read from the environment once when the channel is created."""
+
+    per_sender: int = 20
+    per_address: int = 120
+    window_seconds: int = 60
+    max_chars: int = 1000
+    redis_url: str | None = None
+
+    @classmethod
+    def from_env(cls) -> ChannelSettings:
+        """Settings from VEIVISER_RATE_* / VEIVISER_MAX_MESSAGE_CHARS / REDIS_URL, with the defaults above."""
+        return cls(
+            per_sender=_env_int("VEIVISER_RATE_PER_SENDER", cls.per_sender),
+            per_address=_env_int("VEIVISER_RATE_PER_ADDRESS", cls.per_address),
+            window_seconds=_env_int("VEIVISER_RATE_WINDOW_SECONDS", cls.window_seconds),
+            max_chars=_env_int("VEIVISER_MAX_MESSAGE_CHARS", cls.max_chars),
+            redis_url=os.environ.get("REDIS_URL") or None,
+        )
+
+
+class MemoryCounter:
+    """Fixed-window counts in this process."""
+
+    def __init__(self) -> None:
+        """Empty counts."""
+        self._counts: dict[str, int] = {}
+        self._window: int | None = None
+
+    async def hit(self, key: str, window: int) -> int:
+        """Count one request for ``key`` in the current window ``window``; returns the count so far."""
+        if window != self._window:  # a new window: old counts can go
+            self._counts.clear()
+            self._window = window
+        self._counts[key] = self._counts.get(key, 0) + 1
+        return self._counts[key]
+
+
+class RedisCounter:
+    """Fixed-window counts in Redis, shared by every Rasa instance that uses the same Redis."""
+
+    def __init__(self, url: str, window_seconds: int) -> None:
+        """Connect lazily to ``url``."""
+        import redis.asyncio
+
+        self._redis = redis.asyncio.Redis.from_url(url)
+        self._ttl = 2 * window_seconds
+
+    async def hit(self, key: str, window: int) -> int:
+        """INCR the key of this window (expiring after two windows); returns the count so far."""
+        name = f"veiviser:rate:{key}:{window}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, self._ttl)
+            count, _ = await pipe.execute()
+        return int(count)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+class RateLimiter:
+    """Per sender and per address limits over fixed windows."""
+
+    def __init__(self, settings: ChannelSettings, clock: Callable[[], float] = time.time) -> None:
+        """Memory counts, or Redis counts when ``settings.redis_url`` is set."""
+        self.settings = settings
+        self._clock = clock
+        self._counter: MemoryCounter | RedisCounter = (
+            RedisCounter(settings.redis_url, settings.window_seconds) if settings.redis_url else MemoryCounter()
+        )
+
+    async def retry_after(self, sender: str | None, address: str | None) -> int:
+        """0 when the request may pass, else the seconds until the window ends."""
+        now = self._clock()
+        window = int(now // self.settings.window_seconds)
+        over = False
+        if sender:
+            over |= await self._counter.hit(f"s:{_digest(sender)}", window) > self.settings.per_sender
+        if address:
+            over |= await self._counter.hit(f"a:{_digest(address)}", window) > self.settings.per_address
+        if not over:
+            return 0
+        return max(1, math.ceil((window + 1) * self.settings.window_seconds - now))
+
+
+class GuardedRestInput(RestInput):
+    """Rasa's REST channel with a length cap and rate limits (see module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The same name as Rasa's REST channel, so the URL stays /webhooks/rest/webhook."""
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
+        """The channel with limits from the environment (credentials.yml carries no settings)."""
+        return cls(ChannelSettings.from_env())
+
+    def __init__(self, settings: ChannelSettings | None = None) -> None:
+        """A channel with the given limits (defaults: from the environment)."""
+        self.settings = settings or ChannelSettings.from_env()
+        self.limiter = RateLimiter(self.settings)
+
+    async def check(self, request: Request) -> HTTPResponse | None:
+        """A response that answers the request instead of the model, or None to pass it on."""
+        body = request.json if isinstance(request.json, dict) else {}
+        sender = body.get("sender")
+        sender = sender if isinstance(sender, str) else None
+        address = request.remote_addr or request.ip
+        wait = await self.limiter.retry_after(sender, address)
+        if wait:
+            logger.info("Chat rate limit reached; answered 429")
+            return response.json(
+                {"error": "for_mange_meldinger", "text": TOO_MANY_TEXT, "retry_after": wait},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        message = body.get("message")
+        if isinstance(message, str) and len(message) > self.settings.max_chars:
+            logger.info("Chat message over %d characters; answered without the model", self.settings.max_chars)
+            return response.json([{"recipient_id": sender, "text": TOO_LONG_TEXT}])
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's REST routes with ``check`` run before the webhook."""
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def guard(request: Request) -> HTTPResponse | None:
+            if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
+                return await self.check(request)
+            return None
+
+        return blueprint

@@ -1,0 +1,187 @@
+"""A tracker store that persists a redacted copy of each conversation (issue 6, privacy).
+
+Rasa keeps the live tracker of a turn in memory and calls ``save()`` at the end of the turn. This wrapper
+hands the backing store (SQL, Redis or in-memory, Rasa's own classes) a copy in which:
+
+- every user message, its parse text, entity values and string slot values went through
+  ``service_catalog.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names);
+- a crisis turn (urgent intent, or a reply whose doors payload says ``urgency: akutt``) keeps no text at all:
+  the text becomes ``CRISIS_MARKER``, the parse data keeps only the intent and ``urgency: akutt``.
+
+The turn itself is unaffected: Rasa answers from its in-memory tracker. Later turns read the redacted copy
+back, which is fine because the policies use intents, entities and slots, never old message text.
+
+endpoints.yml::
+
+    tracker_store:
+      type: redacting_store.RedactingTrackerStore
+      backend: sql          # or redis / memory; the remaining keys go to Rasa's store unchanged
+      dialect: sqlite
+      db: var/rasa-tracker.db
+
+``service_catalog.redaction`` is standard library only; the repository root is on the Rasa processes'
+PYTHONPATH (scripts/rasa-env.sh) so it imports without the rest of the catalogue.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import TrackerStore, _create_from_endpoint_config
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from service_catalog.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
+# The same list as components.crisis_gate.URGENT_NEEDS (not imported: that module pulls in the NLU graph).
+URGENT_INTENTS = frozenset(
+    ("selvmordstanker", "akutt_fare", "overdose", "vold_pagar", "overgrep_nylig", "selvskading_akutt")
+)
+_INTEGER_KWARGS = ("port", "db", "record_exp")
+
+
+def _redact_value(value: Any) -> Any:
+    """Strings redacted, lists and dicts walked, anything else kept."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redact_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_value(v) for k, v in value.items()}
+    return value
+
+
+def _is_urgent_reply(event: dict[str, Any]) -> bool:
+    custom = (event.get("data") or {}).get("custom")
+    return isinstance(custom, dict) and custom.get("urgency") == "akutt"
+
+
+def _crisis_turns(events: list[dict[str, Any]]) -> set[int]:
+    """Indexes of user events that started a crisis turn."""
+    crisis: set[int] = set()
+    last_user: int | None = None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user":
+            last_user = index
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in URGENT_INTENTS:
+                crisis.add(index)
+        elif kind == "bot" and last_user is not None and _is_urgent_reply(event):
+            crisis.add(last_user)
+    return crisis
+
+
+def _stored_user_event(event: dict[str, Any], crisis: bool) -> dict[str, Any]:
+    event = copy.deepcopy(event)
+    parse_data = event.get("parse_data") or {}
+    if crisis:
+        event["text"] = CRISIS_MARKER
+        intent = parse_data.get("intent") or {}
+        event["parse_data"] = {
+            "text": CRISIS_MARKER,
+            "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+            "entities": [],
+            "urgency": "akutt",
+        }
+        return event
+    if isinstance(event.get("text"), str):
+        event["text"] = redact(event["text"])
+    if parse_data:
+        if isinstance(parse_data.get("text"), str):
+            parse_data["text"] = redact(parse_data["text"])
+        for entity in parse_data.get("entities") or []:
+            for key in ("value", "text"):
+                if isinstance(entity.get(key), str):
+                    entity[key] = redact(entity[key])
+        if "crisis" in parse_data:
+            parse_data["crisis"] = _redact_value(parse_data["crisis"])
+    return event
+
+
+def redact_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events as they may be stored: user text redacted, crisis text removed, string slots redacted."""
+    crisis = _crisis_turns(events)
+    stored = []
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user":
+            event = _stored_user_event(event, index in crisis)
+        elif kind == "slot" and isinstance(event.get("value"), str | list | dict):
+            event = {**event, "value": _redact_value(event["value"])}
+        stored.append(event)
+    return stored
+
+
+def redacted_copy(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
+    """A new tracker with the same events, redacted (the given tracker is left as it is)."""
+    events = redact_events([event.as_dict() for event in tracker.events])
+    return DialogueStateTracker.from_dict(
+        tracker.sender_id, events, domain.slots, max_event_history=tracker._max_event_history
+    )
+
+
+def _backend_config(url: str | None, backend: str, kwargs: dict[str, Any]) -> EndpointConfig:
+    settings = dict(kwargs)
+    for key in _INTEGER_KWARGS:
+        # endpoints.yml substitutes ${ENV} as text; Redis wants numbers.
+        if isinstance(settings.get(key), str) and settings[key].strip().isdigit():
+            settings[key] = int(settings[key])
+    return EndpointConfig(url=url, type=None if backend == "memory" else backend, **settings)
+
+
+class RedactingTrackerStore(TrackerStore):
+    """Wraps one of Rasa's tracker stores so that ``save()`` stores a redacted copy (see module docstring)."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        backend: str = "sql",
+        **kwargs: Any,
+    ) -> None:
+        """Create the backing store from the remaining endpoint settings (``backend``: sql, redis, memory)."""
+        self._store = _create_from_endpoint_config(
+            _backend_config(host, backend, kwargs), domain or Domain.empty(), event_broker
+        )
+        super().__init__(self._store.domain, event_broker)
+        logger.info("Conversations are stored redacted in %s", type(self._store).__name__)
+
+    @property
+    def domain(self) -> Domain:
+        """The domain of the backing store."""
+        return self._store.domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._store.domain = domain or Domain.empty()
+
+    @property
+    def inner(self) -> TrackerStore:
+        """The backing store (Rasa's own class)."""
+        return self._store
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store a redacted copy; the tracker Rasa is working with keeps its text."""
+        await self._store.save(redacted_copy(tracker, self.domain))
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The stored (redacted) tracker of the latest session."""
+        return await self._store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """The stored (redacted) tracker with all sessions."""
+        return await self._store.retrieve_full_tracker(conversation_id)
+
+    async def keys(self) -> Iterable[str]:
+        """The stored conversation ids."""
+        return await self._store.keys()

@@ -1,0 +1,115 @@
+"""The redacting tracker store on Rasa's own SQL store (SQLite, and PostgreSQL when it answers) and in memory:
+what reaches the database is redacted, crisis turns keep no text, and the live tracker keeps its text."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from redacting_store import CRISIS_MARKER, RedactingTrackerStore, redact_events
+from tracker_db import TRACKER_DOMAIN
+
+PHONE = "98765432"
+DOMAIN = TRACKER_DOMAIN
+
+
+def _user(text: str, intent: str, **parse: object) -> UserUttered:
+    return UserUttered(
+        text,
+        intent={"name": intent, "confidence": 0.9},
+        parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [], **parse},
+        metadata={"kommune": "9999"},
+    )
+
+
+def _conversation(sender: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(_user(f"jeg heter Kari og nummeret mitt er {PHONE}", "angst_uro"))
+    tracker.update(SlotSet("need", "angst_uro"))
+    tracker.update(BotUttered("Det høres tungt ut.", data={"custom": {"type": "doors", "urgency": "snart"}}))
+    tracker.update(ActionExecuted("action_listen"))
+    crisis = _user("jeg vil ikke leve mer, ring meg på 41234567", "selvmordstanker", crisis={"matched": ["leve"]})
+    tracker.update(crisis)
+    tracker.update(BotUttered("Ring 113 nå.", data={"custom": {"type": "doors", "urgency": "akutt"}}))
+    tracker.update(ActionExecuted("action_listen"))
+    # Classified as something else, but the reply was urgent (the crisis gate or a rule decided): no text either.
+    tracker.update(_user("han kommer hjem snart, e-post kari@example.no", "nlu_fallback"))
+    tracker.update(BotUttered("Ring 112.", data={"custom": {"type": "doors", "urgency": "akutt"}}))
+    return tracker
+
+
+def _rows(engine: sa.engine.Engine, sender: str) -> list[dict]:
+    with engine.connect() as conn:
+        result = conn.execute(sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+        return [json.loads(row[0]) for row in result]
+
+
+def test_sql_store_keeps_no_phone_number_and_no_crisis_text(sql_store: tuple[TrackerStore, sa.engine.Engine]) -> None:
+    store, engine = sql_store
+    sender = uuid.uuid4().hex
+    tracker = _conversation(sender)
+    asyncio.run(store.save(tracker))
+
+    rows = _rows(engine, sender)
+    raw = json.dumps(rows, ensure_ascii=False)
+    assert len(rows) == len(tracker.events)
+    for secret in (PHONE, "41234567", "Kari", "kari@example.no", "vil ikke leve", "kommer hjem"):
+        assert secret not in raw
+    users = [r for r in rows if r["event"] == "user"]
+    assert users[0]["text"] == "jeg heter [navn] og nummeret mitt er [telefon]"
+    assert [u["text"] for u in users[1:]] == [CRISIS_MARKER, CRISIS_MARKER]
+    assert users[1]["parse_data"]["intent"]["name"] == "selvmordstanker"
+    assert users[1]["parse_data"]["urgency"] == "akutt"
+    # The tracker Rasa is answering from still has the text.
+    assert PHONE in next(e.text for e in tracker.events if isinstance(e, UserUttered))
+
+
+def test_second_turn_appends_redacted_events_and_reads_back(sql_store: tuple[TrackerStore, sa.engine.Engine]) -> None:
+    store, engine = sql_store
+    sender = uuid.uuid4().hex
+    tracker = _conversation(sender)
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve(sender))
+    assert again is not None and len(again.events) == len(tracker.events)
+    again.update(ActionExecuted("action_listen"))
+    again.update(_user("jeg er 15, adressen er Storgata 12", "oppgi_alder"))
+    asyncio.run(store.save(again))
+
+    rows = _rows(engine, sender)
+    assert len(rows) == len(tracker.events) + 2  # appended, not rewritten
+    assert rows[-1]["text"] == "jeg er 15, adressen er [adresse]"
+    assert again.get_slot("need") == "angst_uro"
+
+
+def test_in_memory_backend_stores_redacted_copy() -> None:
+    store = RedactingTrackerStore(domain=DOMAIN, backend="memory")
+    assert isinstance(store.inner, InMemoryTrackerStore)
+    tracker = _conversation("s1")
+    asyncio.run(store.save(tracker))
+    stored = asyncio.run(store.retrieve("s1"))
+    assert stored is not None
+    assert PHONE not in json.dumps([e.as_dict() for e in stored.events])
+    assert PHONE in json.dumps([e.as_dict() for e in tracker.events])
+
+
+def test_string_slot_values_are_redacted() -> None:
+    events = redact_events([{"event": "slot", "name": "note", "value": f"ring {PHONE}", "timestamp": 1.0}])
+    assert events[0]["value"] == "ring [telefon]"
+
+
+def test_custom_class_is_loaded_by_rasa_from_endpoints(tmp_path: Path) -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    config = EndpointConfig(
+        type="redacting_store.RedactingTrackerStore", backend="sql", dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+    store = TrackerStore.create(config, DOMAIN)
+    assert isinstance(store, RedactingTrackerStore)
+    assert isinstance(store.inner, SQLTrackerStore)
