@@ -5,16 +5,16 @@ database that drops its connections under load (tests/security, tests/faults).""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from bench.stack import free_port, start, stop_all, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 VEIVISER = Path(sys.executable).parent / "veiviser"
@@ -27,12 +27,6 @@ TEST_SECRET = "oppdiktet-test-nokkel-" + "x" * 32
 class Catalogue:
     url: str
     process: subprocess.Popen[bytes]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def catalogue_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -68,36 +62,16 @@ def prepare(env: Mapping[str, str], maintainers: Mapping[str, list[str]]) -> Non
 def serving(env: Mapping[str, str], log: Path) -> Iterator[Catalogue]:
     """``veiviser serve`` on a free port until the block ends; its output goes to ``log``."""
     port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(VEIVISER), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=dict(env),
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
+    process = start([str(VEIVISER), "serve", "--host", "127.0.0.1", "--port", str(port)], dict(env), log, cwd=REPO)
+    url = f"http://127.0.0.1:{port}"
+    try:
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the catalogue stopped at start: {log.read_text(errors='replace')[-2000:]}")
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the catalogue did not answer /health within 30 s")
-                time.sleep(0.2)
-            yield Catalogue(url=url, process=process)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            wait_until_up(f"{url}/health", 30, process)
+        except RuntimeError as failed:
+            raise RuntimeError(f"{failed}: {log.read_text(errors='replace')[-2000:]}") from None
+        yield Catalogue(url=url, process=process)
+    finally:
+        stop_all({"catalogue": process})
 
 
 def token(url: str, username: str) -> str:

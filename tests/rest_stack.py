@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,29 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.stack import free_port, start, stop_all, wait_until_up
+
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 VEIVISER_BIN = ROOT / ".venv" / "bin" / "veiviser"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(url: str, seconds: float, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
 @dataclass
@@ -62,9 +42,9 @@ class Stack:
 
     def restart(self, name: str, health_url: str) -> None:
         """Start a stopped process again with the same command and wait until it answers."""
-        proc = _start(list(self.processes[name].args), self.env, self.logs / f"{name}-restarted.log")  # type: ignore[arg-type]
+        proc = start(list(self.processes[name].args), self.env, self.logs / f"{name}-restarted.log")  # type: ignore[arg-type]
         self.processes[name] = proc
-        _wait(health_url, 90, proc)
+        wait_until_up(health_url, 90, proc)
 
     def say(
         self, text: str, *, sender: str | None = None, kommune: str | None = "9999", rasa: str = "rasa"
@@ -86,18 +66,7 @@ class Stack:
 
     def stop_all(self) -> None:
         """Stop every process (SIGTERM, then SIGKILL after 20 s)."""
-        for proc in self.processes.values():
-            proc.terminate()
-        for proc in self.processes.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        stop_all(self.processes)
 
 
 def texts(messages: list[dict]) -> str:
@@ -159,14 +128,14 @@ def launch(folder: Path, *, rasa_instances: int = 1, endpoints: str = "bot/endpo
     if not RASA_BIN.exists() or not any(models.glob("*.tar.gz")):
         pytest.fail("conversation tests need .venv-rasa and a trained model: run `make train` first")
     names = ["rasa"] + [f"rasa{n}" for n in range(2, rasa_instances + 1)]
-    ports = {"catalogue": _free_port(), "actions": _free_port(), **{name: _free_port() for name in names}}
+    ports = {"catalogue": free_port(), "actions": free_port(), **{name: free_port() for name in names}}
     env = stack_env(folder, ports, **extra_env)
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     processes = {
-        "catalogue": _start(
+        "catalogue": start(
             [str(VEIVISER_BIN), "serve", "--port", str(ports["catalogue"])], env, folder / "catalogue.log"
         ),
-        "actions": _start(
+        "actions": start(
             [str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(ports["actions"])],
             env,
             folder / "actions.log",
@@ -174,7 +143,7 @@ def launch(folder: Path, *, rasa_instances: int = 1, endpoints: str = "bot/endpo
     }
     for name in names:
         cors = f"http://127.0.0.1:{ports['catalogue']}"
-        processes[name] = _start(
+        processes[name] = start(
             rasa_command(env, ports[name], endpoints=endpoints, cors=cors), env, folder / f"{name}.log"
         )
     stack = Stack(
@@ -187,10 +156,10 @@ def launch(folder: Path, *, rasa_instances: int = 1, endpoints: str = "bot/endpo
         rasa_urls={name: f"http://127.0.0.1:{ports[name]}" for name in names},
     )
     try:
-        _wait(f"{stack.catalogue_url}/ready", 30, processes["catalogue"])
-        _wait(f"{stack.action_url}/health", 90, processes["actions"])
+        wait_until_up(f"{stack.catalogue_url}/ready", 30, processes["catalogue"])
+        wait_until_up(f"{stack.action_url}/health", 90, processes["actions"])
         for name in names:
-            _wait(f"{stack.rasa_urls[name]}/", 240, processes[name])
+            wait_until_up(f"{stack.rasa_urls[name]}/", 240, processes[name])
     except BaseException:
         stack.stop_all()
         raise
