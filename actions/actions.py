@@ -41,6 +41,8 @@ from actions.texts import FALLBACK_QUESTION, STATIC_FALLBACK
 logger = logging.getLogger(__name__)
 
 Events = list[dict[str, Any]]
+# "jeg er 15 år gammel btw": an answer to the age question is short; a longer message is about something else.
+AGE_ANSWER_MAX_WORDS = 6
 DomainDict = dict[str, Any]
 
 
@@ -140,7 +142,12 @@ class ActionSetAge(VeiviserAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         """Set ``alder`` when the age is plausible (8 to 30), else ask for it as a number."""
-        age = plausible_age(_first_entity(tracker, "alder")) or plausible_age(tracker.latest_message.get("text"))
+        text = tracker.latest_message.get("text")
+        age = plausible_age(_first_entity(tracker, "alder")) or plausible_age(text)
+        if age is None and isinstance(text, str) and len(text.split()) > AGE_ANSWER_MAX_WORDS:
+            # A longer message read as an age only for a number in it (a phone number, a time): it is about
+            # something else, so it gets what any unclear message gets, never "I did not get your age".
+            return await ActionVeiviserFallback(self._client).act(dispatcher, tracker, domain)
         if age is None:
             dispatcher.utter_message(response="utter_age_unclear")
             return [SlotSet("age_asked", True)]

@@ -40,6 +40,7 @@ from service_catalog.redaction import redact
 
 logger = logging.getLogger(__name__)
 
+PART_REMOVED = "[fjernet]"
 CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
 # The same list as components.crisis_gate.URGENT_NEEDS (not imported: that module pulls in the NLU graph).
 URGENT_INTENTS = frozenset(
@@ -93,15 +94,23 @@ def _stored_user_event(event: dict[str, Any], crisis: bool) -> dict[str, Any]:
             "urgency": "akutt",
         }
         return event
-    if isinstance(event.get("text"), str):
-        event["text"] = redact(event["text"])
+    original = event.get("text") if isinstance(event.get("text"), str) else ""
+    redacted_text = redact(original)
+    if original:
+        event["text"] = redacted_text
     if parse_data:
         if isinstance(parse_data.get("text"), str):
             parse_data["text"] = redact(parse_data["text"])
         for entity in parse_data.get("entities") or []:
             for key in ("value", "text"):
-                if isinstance(entity.get(key), str):
-                    entity[key] = redact(entity[key])
+                value = entity.get(key)
+                if not isinstance(value, str):
+                    continue
+                value = redact(value)
+                # A piece cut out of personal data ("912" of a phone number read as an age) is personal data too.
+                if value and original and value not in redacted_text:
+                    value = PART_REMOVED
+                entity[key] = value
         if "crisis" in parse_data:
             parse_data["crisis"] = _redact_value(parse_data["crisis"])
     return event

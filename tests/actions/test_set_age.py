@@ -112,3 +112,16 @@ async def test_set_age_that_cannot_be_read_asks_for_a_number(
 
     assert kinds(dispatcher) == ["utter_age_unclear"]
     assert slots(events) == {"age_asked": True}
+
+
+async def test_a_long_message_read_as_an_age_for_a_phone_number_gets_the_unclear_message_answer(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    text = "jeg heter Ola og nummeret mitt er 912 34 567, jeg er så lei meg"
+    ranking = [("inform_age", 0.95), ("nedstemthet", 0.03)]
+    tracker = make_tracker(intent="inform_age", text=text, entities={"alder": "912"}, intent_ranking=ranking)
+
+    await ActionSetAge(live_client).run(dispatcher, tracker, {})
+
+    assert "utter_age_unclear" not in kinds(dispatcher)
+    assert "utter_age_set" not in kinds(dispatcher)

@@ -99,6 +99,21 @@ def test_in_memory_backend_stores_redacted_copy() -> None:
     assert PHONE in json.dumps([e.as_dict() for e in tracker.events])
 
 
+def test_entity_values_cut_out_of_a_phone_number_are_not_stored() -> None:
+    text = "jeg heter Ola og nummeret mitt er 912 34 567, jeg er 15"
+    entities = [
+        {"entity": "alder", "start": 34, "end": 37, "value": "912"},
+        {"entity": "alder", "start": 38, "end": 40, "value": "34"},
+        {"entity": "alder", "start": 53, "end": 55, "value": "15"},
+    ]
+    event = {"event": "user", "text": text, "timestamp": 1.0, "parse_data": {"text": text, "entities": entities}}
+
+    stored = redact_events([event])[0]
+
+    assert [e["value"] for e in stored["parse_data"]["entities"]] == ["[fjernet]", "[fjernet]", "15"]
+    assert "912" not in json.dumps(stored) and "Ola" not in json.dumps(stored)
+
+
 def test_string_slot_values_are_redacted() -> None:
     events = redact_events([{"event": "slot", "name": "note", "value": f"ring {PHONE}", "timestamp": 1.0}])
     assert events[0]["value"] == "ring [telefon]"
