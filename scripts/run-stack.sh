@@ -33,6 +33,7 @@ wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 # RASA_JWT_SECRET in the Authorization header, never ?token= in the URL. Rasa listens on loopback only.
 # CORS: the chat widget on the pages at :$VEIVISER_PORT posts to Rasa, whichever name the browser used for the host.
 if [ -z "${RASA_JWT_SECRET:-}" ]; then
+    export RASA_JWT_SECRET
     RASA_JWT_SECRET=$(.venv/bin/python -c 'from service_catalog.config import get_settings
 from service_catalog.lab.rasa_client import rasa_jwt_secret
 print(rasa_jwt_secret(get_settings()))')

@@ -108,3 +108,26 @@ def test_batch_with_a_broken_file_lists_the_problems_by_line(stack: Stack, tmp_p
 
     assert done.returncode == 2
     assert "line 2" in done.stderr
+
+
+def test_messages_signed_for_the_lab_are_not_held_back_by_the_chat_rate_limit(stack: Stack) -> None:
+    from service_catalog.lab.rasa_client import RasaClient
+
+    lab_client = RasaClient(stack.rasa_url, stack.env["RASA_JWT_SECRET"])
+    headers = {"Authorization": f"Bearer {lab_client._token()}"}
+    body = {"sender": "lab-many", "message": "hei", "metadata": {"kommune": "9999"}}
+
+    answers = [
+        httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, headers=headers, timeout=30).status_code
+        for _ in range(25)  # more than the 20 a minute one young person may send
+    ]
+
+    assert answers == [200] * 25
+    forged = {"Authorization": f"Bearer {RasaClient(stack.rasa_url, 'not-the-secret-' * 3)._token()}"}
+    refused = [
+        httpx.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", json={**body, "sender": "forged"}, headers=forged
+        ).status_code
+        for _ in range(25)
+    ]
+    assert 429 in refused  # a token Rasa did not sign counts like any young person's messages
