@@ -1,8 +1,10 @@
 """Run the benchmarks: ``python -m bench [part ...]`` (or ``make bench``); results go to bench/results/.
 
-Parts: route, e2e, heldout, training, and two optional ones: cv (cross-validation trains three models,
-about 12 minutes) and whatif (Veiviser end to end with two outside fixes, see bench/whatif/; needs an
-e2e result first). ``--profile`` adds py-spy passes (Rasa, actions, catalogue) to e2e and route.
+Parts: route, e2e, heldout, training, and three optional ones: cv (cross-validation trains three models,
+about 12 minutes), whatif (Veiviser end to end with two outside fixes, see bench/whatif/; needs an
+e2e result first) and scale (the production shape at 50 and 200 conversations, one and two Rasa
+instances; needs PostgreSQL, Redis and nginx).
+``--profile`` adds py-spy passes (Rasa, actions, catalogue) to e2e and route.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bench import e2e_load, nlu, route_latency, targets, training
+from bench import e2e_load, nlu, route_latency, scale_load, targets, training
 
 DEFAULT_PARTS = ["route", "e2e", "heldout", "training"]
-OPTIONAL_PARTS = ["cv", "whatif"]
+OPTIONAL_PARTS = ["cv", "whatif", "scale"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("parts", nargs="*", metavar="part", help="route, e2e, heldout, training, cv, whatif")
+    parser.add_argument("parts", nargs="*", metavar="part", help="route, e2e, heldout, training, cv, whatif, scale")
     parser.add_argument("--profile", action="store_true", help="record py-spy profiles in results/profiles/")
     args = parser.parse_args(argv)
     parts: list[str] = args.parts or DEFAULT_PARTS
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         "training": training.main,
         "cv": nlu.cross_validation,
         "whatif": e2e_load.whatif,
+        "scale": scale_load.main,
     }
     for part in parts:
         sys.stdout.write(f"== {part}\n")

@@ -79,9 +79,11 @@ async def _converse(client: httpx.AsyncClient, url: str, script: list[str], tall
         await _say(client, url, sender, text, tally)
 
 
-async def run_level(url: str, scripts: list[list[str]], concurrency: int) -> tuple[LevelResult, Tally]:
+async def run_level(
+    url: str, scripts: list[list[str]], concurrency: int, *, conversations: int | None = None
+) -> tuple[LevelResult, Tally]:
     """``concurrency`` clients, each running whole conversations until the level's share is done."""
-    total = CONVERSATIONS.get(concurrency, 4 * concurrency)
+    total = conversations or CONVERSATIONS.get(concurrency, 4 * concurrency)
     queue = iter(range(total))
     tally = Tally()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)

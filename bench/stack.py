@@ -94,14 +94,9 @@ def snapshot_model(folder: Path) -> Path:
     return Path(shutil.copy2(newest, folder / newest.name))
 
 
-@contextmanager
-def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Running]:
-    """Catalogue (fresh seeded SQLite), action server and Rasa with ``model`` (see ``snapshot_model``).
-
-    ``whatif`` puts bench/whatif/ first on the PYTHONPATH of Rasa and the action server (see its sitecustomize).
-    """
-    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
-    env = {
+def _veiviser_env(folder: Path, ports: dict[str, int], *, whatif: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of every Veiviser process of a benchmark (catalogue on a fresh SQLite unless overridden)."""
+    return {
         **os.environ,
         **RASA_ENV,
         "DATABASE_URL": f"sqlite:///{folder / 'catalogue.db'}",
@@ -114,7 +109,14 @@ def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Run
         # The load comes from one address and few senders: the chat's rate limits would measure themselves.
         "VEIVISER_RATE_PER_SENDER": "1000000",
         "VEIVISER_RATE_PER_ADDRESS": "1000000",
+        **extra,
     }
+
+
+def _start_veiviser(
+    folder: Path, model: Path, env: dict[str, str], ports: dict[str, int], rasa_names: list[str], endpoints: str
+) -> dict[str, subprocess.Popen[bytes]]:
+    """Seed the catalogue, then start it, the action server and each Rasa instance; wait until all answer."""
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
@@ -128,15 +130,119 @@ def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Run
             folder / "actions.log",
         )
         wait_until_up(f"http://127.0.0.1:{ports['actions']}/health", 120, processes["actions"])
-        processes["rasa"] = start(
-            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
-             "--credentials", "bot/credentials.yml", "--port", str(ports["rasa"]), "--interface", "127.0.0.1"],
-            env,
-            folder / "rasa.log",
-        )  # fmt: skip
-        rasa_url = f"http://127.0.0.1:{ports['rasa']}"
-        wait_until_up(f"{rasa_url}/", 300, processes["rasa"])
-        yield Running(rasa_url=rasa_url, processes=processes, logs=folder)
+        for name in rasa_names:
+            processes[name] = start(
+                [str(RASA_BIN), "run", "--model", str(model), "--endpoints", endpoints,
+                 "--credentials", "bot/credentials.yml", "--port", str(ports[name]), "--interface", "127.0.0.1"],
+                env,
+                folder / f"{name}.log",
+            )  # fmt: skip
+        for name in rasa_names:
+            wait_until_up(f"http://127.0.0.1:{ports[name]}/", 300, processes[name])
+    except BaseException:
+        stop_all(processes)
+        raise
+    return processes
+
+
+@contextmanager
+def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Running]:
+    """Catalogue (fresh seeded SQLite), action server and Rasa with ``model`` (see ``snapshot_model``).
+
+    ``whatif`` puts bench/whatif/ first on the PYTHONPATH of Rasa and the action server (see its sitecustomize).
+    """
+    ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
+    env = _veiviser_env(folder, ports, whatif=whatif)
+    processes = _start_veiviser(folder, model, env, ports, ["rasa"], "bot/endpoints.yml")
+    try:
+        yield Running(rasa_url=f"http://127.0.0.1:{ports['rasa']}", processes=processes, logs=folder)
+    finally:
+        stop_all(processes)
+
+
+@dataclass(frozen=True)
+class SharedStores:
+    """Where the production shape keeps its data: PostgreSQL databases (catalogue, tracker) and a Redis db."""
+
+    catalogue_url: str
+    tracker_db: str
+    redis_lock_db: int
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "postgres"
+
+
+def _balancer_config(folder: Path, port: int, upstreams: list[int]) -> Path:
+    """nginx round-robin over the Rasa instances' REST channel, as deploy/nginx.conf does, minus its rate limits."""
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
+    temp = folder / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    config = folder / "nginx.conf"
+    # As root, nginx would run its worker as "nobody", which cannot enter the private temporary folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config.write_text(
+        f"""{user}worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "nginx-error.log"} warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp};
+    proxy_temp_path {temp};
+    fastcgi_temp_path {temp};
+    uwsgi_temp_path {temp};
+    scgi_temp_path {temp};
+    upstream rasa {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location = /webhooks/rest/webhook {{
+            proxy_pass http://rasa;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_read_timeout 120s;
+        }}
+        location = /nginx-health {{ return 200 "ok"; }}
+    }}
+}}
+"""
+    )
+    return config
+
+
+@contextmanager
+def veiviser_scaled_out(folder: Path, model: Path, instances: int, stores: SharedStores) -> Iterator[Running]:
+    """The production shape (bot/endpoints-prod.yml): ``instances`` Rasa processes behind nginx, sharing a
+    PostgreSQL tracker store and the atomic Redis lock store; the catalogue on PostgreSQL."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise RuntimeError("the scale-out benchmark balances with nginx: run `make install-nginx`")
+    names = ["rasa"] + [f"rasa{n}" for n in range(2, instances + 1)]
+    ports = {"catalogue": free_port(), "actions": free_port(), "nginx": free_port(), **{n: free_port() for n in names}}
+    env = _veiviser_env(
+        folder,
+        ports,
+        DATABASE_URL=stores.catalogue_url,
+        DB_HOST=stores.postgres_host,
+        DB_PORT=str(stores.postgres_port),
+        DB_NAME=stores.tracker_db,
+        DB_USER=stores.postgres_user,
+        DB_PASSWORD="",
+        REDIS_HOST="127.0.0.1",
+        REDIS_PORT="6379",
+        REDIS_LOCK_DB=str(stores.redis_lock_db),
+    )
+    processes = _start_veiviser(folder, model, env, ports, names, "bot/endpoints-prod.yml")
+    try:
+        config = _balancer_config(folder, ports["nginx"], [ports[n] for n in names])
+        processes["nginx"] = start(
+            [nginx, "-p", str(folder), "-c", str(config), "-g", "daemon off;"], env, folder / "nginx.log"
+        )
+        wait_until_up(f"http://127.0.0.1:{ports['nginx']}/nginx-health", 30, processes["nginx"])
+        yield Running(rasa_url=f"http://127.0.0.1:{ports['nginx']}", processes=processes, logs=folder)
     finally:
         stop_all(processes)
 

@@ -203,7 +203,7 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's REST routes with ``check`` run before the webhook."""
-        blueprint = super().blueprint(on_new_message)
+        blueprint: Blueprint = super().blueprint(on_new_message)
 
         @blueprint.middleware("request")
         async def guard(request: Request) -> HTTPResponse | None:

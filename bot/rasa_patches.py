@@ -39,4 +39,4 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 def install() -> None:
     """Use the once-built validator for action server responses (idempotent)."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result

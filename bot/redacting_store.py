@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
+import redis
+import sqlalchemy.exc
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore, _create_from_endpoint_config
 from rasa.shared.core.domain import Domain
@@ -39,6 +41,7 @@ from rasa.utils.endpoints import EndpointConfig
 from service_catalog.redaction import redact
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PART_REMOVED = "[fjernet]"
 CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
@@ -94,7 +97,8 @@ def _stored_user_event(event: dict[str, Any], crisis: bool) -> dict[str, Any]:
             "urgency": "akutt",
         }
         return event
-    original = event.get("text") if isinstance(event.get("text"), str) else ""
+    text = event.get("text")
+    original = text if isinstance(text, str) else ""
     redacted_text = redact(original)
     if original:
         event["text"] = redacted_text
@@ -181,16 +185,46 @@ class RedactingTrackerStore(TrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store a redacted copy; the tracker Rasa is working with keeps its text."""
-        await self._store.save(redacted_copy(tracker, self.domain))
+        stored = redacted_copy(tracker, self.domain)
+        await _after_reconnect(lambda: self._store.save(stored))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The stored (redacted) tracker of the latest session."""
-        return await self._store.retrieve(sender_id)
+        tracker: DialogueStateTracker | None = await _after_reconnect(lambda: self._store.retrieve(sender_id))
+        return tracker
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         """The stored (redacted) tracker with all sessions."""
-        return await self._store.retrieve_full_tracker(conversation_id)
+        tracker: DialogueStateTracker | None = await _after_reconnect(
+            lambda: self._store.retrieve_full_tracker(conversation_id)
+        )
+        return tracker
 
     async def keys(self) -> Iterable[str]:
         """The stored conversation ids."""
-        return await self._store.keys()
+        keys: Iterable[str] = await _after_reconnect(self._store.keys)
+        return keys
+
+
+def _lost_connection(error: BaseException) -> bool:
+    """The database or Redis dropped the connection (a restart, a failover), as opposed to a real error."""
+    if isinstance(error, sqlalchemy.exc.DBAPIError):
+        return bool(error.connection_invalidated)
+    return isinstance(error, redis.exceptions.ConnectionError)
+
+
+async def _after_reconnect(call: Callable[[], Awaitable[T]]) -> T:
+    """Run ``call``; when it met a dropped connection, run it once more on a fresh one.
+
+    Without this, Rasa's fail-safe wrapper answers a message that meets a dead pooled connection (after every
+    PostgreSQL restart) from an empty in-memory tracker: the conversation silently starts over. SQLAlchemy has
+    by then thrown the whole pool away, so the second call connects anew. A save repeated after a commit that
+    did land stores nothing twice: Rasa's SQL store appends only the events it does not already hold.
+    """
+    try:
+        return await call()
+    except Exception as error:
+        if not _lost_connection(error):
+            raise
+        logger.warning("Tracker store connection was lost (%s); trying once more", type(error).__name__)
+        return await call()

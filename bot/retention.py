@@ -111,7 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine.dispose()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     logger.info(
-        "retention: deleted %d conversations (%d events) older than %g hours", deleted.conversations, deleted.events, hours
+        "retention: deleted %d conversations (%d events) older than %g hours",
+        deleted.conversations,
+        deleted.events,
+        hours,
     )
     return 0
 

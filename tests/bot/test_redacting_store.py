@@ -8,6 +8,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
@@ -128,3 +129,25 @@ def test_custom_class_is_loaded_by_rasa_from_endpoints(tmp_path: Path) -> None:
     store = TrackerStore.create(config, DOMAIN)
     assert isinstance(store, RedactingTrackerStore)
     assert isinstance(store.inner, SQLTrackerStore)
+
+
+def test_a_conversation_survives_the_database_dropping_every_connection(
+    sql_store: tuple[TrackerStore, sa.engine.Engine],
+) -> None:
+    store, engine = sql_store
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a SQLite file has no connections to drop")
+    sender = uuid.uuid4().hex
+    asyncio.run(store.save(_conversation(sender)))
+    with engine.connect() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+
+    tracker = asyncio.run(store.retrieve(sender))  # Rasa's fail-safe store would start over from an empty one
+
+    assert tracker is not None
+    assert tracker.get_slot("need") == "angst_uro"
