@@ -31,6 +31,7 @@ wait_for "http://127.0.0.1:$VEIVISER_PORT/ready" catalogue 30
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 # Rasa's HTTP API is on for the routing lab (/model/parse), and only with JWT auth: a token signed with
 # RASA_JWT_SECRET in the Authorization header, never ?token= in the URL. Rasa listens on loopback only.
+# "--jwt-secret=VALUE" in one word: a secret that starts with "-" would otherwise be read as an option.
 # CORS: the chat widget on the pages at :$VEIVISER_PORT posts to Rasa, whichever name the browser used for the host.
 if [ -z "${RASA_JWT_SECRET:-}" ]; then
     export RASA_JWT_SECRET
@@ -39,7 +40,7 @@ from service_catalog.lab.rasa_client import rasa_jwt_secret
 print(rasa_jwt_secret(get_settings()))')
 fi
 "$RASA" run --model models --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-    --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256 \
+    --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-secret="$RASA_JWT_SECRET" --jwt-method HS256 \
     --cors "http://127.0.0.1:$VEIVISER_PORT" "http://localhost:$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" rasa 180
 # Stored conversations (redacted, bot/redacting_store.py) are deleted after VEIVISER_RETENTION_HOURS: hourly here.

@@ -118,7 +118,7 @@ def rasa_command(env: dict[str, str], port: int, *, endpoints: str = "bot/endpoi
     """`rasa run` as scripts/run-stack.sh starts it: loopback, API with JWT only."""
     return [str(RASA_BIN), "run", "--model", "models", "--endpoints", endpoints,
             "--credentials", "bot/credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
-            "--enable-api", "--jwt-secret", env["RASA_JWT_SECRET"], "--jwt-method", "HS256",
+            "--enable-api", f"--jwt-secret={env['RASA_JWT_SECRET']}", "--jwt-method", "HS256",
             *(["--cors", cors] if cors else [])]  # fmt: skip
 
 
