@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import sys
 import tempfile
 import time
@@ -73,16 +74,33 @@ async def _say(client: httpx.AsyncClient, url: str, sender: str, text: str, tall
     tally.doors_replies += any(isinstance(m.get("custom"), dict) for m in messages)
 
 
-async def _converse(client: httpx.AsyncClient, url: str, script: list[str], tally: Tally) -> None:
+Pause = tuple[float, float]
+
+
+async def _converse(
+    client: httpx.AsyncClient, url: str, script: list[str], tally: Tally, pause: Pause | None = None
+) -> None:
+    """One conversation; with ``pause``, each message after the first waits a random time in that range (s)."""
     sender = f"bench-{uuid.uuid4().hex[:12]}"
-    for text in script:
+    for number, text in enumerate(script):
+        if pause and number:
+            await asyncio.sleep(random.uniform(*pause))  # noqa: S311 - a typing pause, not a secret
         await _say(client, url, sender, text, tally)
 
 
 async def run_level(
-    url: str, scripts: list[list[str]], concurrency: int, *, conversations: int | None = None
+    url: str,
+    scripts: list[list[str]],
+    concurrency: int,
+    *,
+    conversations: int | None = None,
+    pause: Pause | None = None,
 ) -> tuple[LevelResult, Tally]:
-    """``concurrency`` clients, each running whole conversations until the level's share is done."""
+    """``concurrency`` clients, each running whole conversations until the level's share is done.
+
+    Without ``pause`` each client sends its next message as soon as the reply is in (the most load that many
+    clients can make). With it, clients also start spread over the pause range, as people do not all arrive
+    in the same second."""
     total = conversations or CONVERSATIONS.get(concurrency, 4 * concurrency)
     queue = iter(range(total))
     tally = Tally()
@@ -91,10 +109,12 @@ async def run_level(
         deadline = time.monotonic() + LEVEL_DEADLINE_S
 
         async def worker() -> None:
+            if pause:
+                await asyncio.sleep(random.uniform(0, pause[1]))  # noqa: S311
             for index in queue:
                 if time.monotonic() > deadline:
                     return
-                await _converse(client, url, scripts[index % len(scripts)], tally)
+                await _converse(client, url, scripts[index % len(scripts)], tally, pause)
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))

@@ -3,9 +3,16 @@
 Each configuration is ``bot/endpoints-prod.yml`` as compose runs it, on this machine: nginx balancing the Rasa
 instances, a PostgreSQL tracker store (redacted), the atomic Redis lock store, the catalogue on PostgreSQL, one
 action server. Every configuration gets fresh databases, dropped afterwards. The conversations are the e2e
-benchmark's scripts (every fourth a crisis). Measured: throughput, latency percentiles, errors (a non-200, an
-empty reply or a failed request), peak memory per process, and afterwards whether the tracker store holds every
-user message exactly once (nothing lost to two instances handling one conversation at once).
+benchmark's scripts (every fourth a crisis), in three levels:
+
+- ``capacity``: 50 clients, each sending its next message the moment the reply is in: the most one and two
+  instances can answer per second on this machine;
+- ``50 typing`` and ``200 typing``: 50 and 200 conversations at once where, as on a phone, each message after
+  the first comes PAUSE_S after the reply (uniformly random), and conversations start spread over that range.
+
+Measured: throughput, latency percentiles, errors (a non-200, an empty reply or a failed request: must be 0),
+peak memory per process, and afterwards whether the tracker store holds every user message exactly once
+(nothing lost to two instances handling one conversation at once).
 """
 
 from __future__ import annotations
@@ -23,15 +30,20 @@ import redis
 from sqlalchemy import create_engine, text
 
 from bench import report, stack
-from bench.e2e_load import VEIVISER_SCRIPTS, run_level, warm_up
+from bench.e2e_load import VEIVISER_SCRIPTS, Pause, run_level, warm_up
 from bench.memory import PeakMemory
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_LOCK_DB = 11
 INSTANCES = (1, 2)
-LEVELS = (50, 200)
-# Conversations per level: four rounds of every client, four messages each.
-CONVERSATIONS = {50: 200, 200: 800}
+# Reading a short reply and typing the next message with thumbs: 5 to 15 s (10 s on average).
+PAUSE_S = (5.0, 15.0)
+# (label, conversations at once, conversations in all, pause between messages)
+LEVELS: tuple[tuple[str, int, int, Pause | None], ...] = (
+    ("capacity", 50, 200, None),
+    ("50 typing", 50, 100, PAUSE_S),
+    ("200 typing", 200, 400, PAUSE_S),
+)
 
 
 @contextmanager
@@ -74,31 +86,30 @@ def stored_user_messages(tracker_db: str) -> tuple[int, int]:
 
 
 def measure(instances: int, model: Path, folder: Path) -> dict[str, Any]:
-    """Every level against one configuration, each level on fresh stores."""
+    """Every level against one configuration, started once on fresh stores."""
     rows = []
-    for level in LEVELS:
-        run_folder = folder / f"i{instances}-c{level}"
-        run_folder.mkdir()
-        with fresh_stores() as stores, stack.veiviser_scaled_out(run_folder, model, instances, stores) as running:
-            pids = {name: proc.pid for name, proc in running.processes.items()}
-            asyncio.run(warm_up(running.webhook, VEIVISER_SCRIPTS))
-            warm_up_users = stored_user_messages(stores.tracker_db)[0]
+    with fresh_stores() as stores, stack.veiviser_scaled_out(folder, model, instances, stores) as running:
+        pids = {name: proc.pid for name, proc in running.processes.items()}
+        asyncio.run(warm_up(running.webhook, VEIVISER_SCRIPTS))
+        for label, concurrency, conversations, pause in LEVELS:
+            stored_before = stored_user_messages(stores.tracker_db)[0]
             with PeakMemory(pids) as memory:
                 result, tally = asyncio.run(
-                    run_level(running.webhook, VEIVISER_SCRIPTS, level, conversations=CONVERSATIONS[level])
+                    run_level(running.webhook, VEIVISER_SCRIPTS, concurrency, conversations=conversations, pause=pause)
                 )
             users, duplicated = stored_user_messages(stores.tracker_db)
-        row = {
-            "instances": instances,
-            **result.as_dict(),
-            "doors_replies": tally.doors_replies,
-            "stored_user_messages": users - warm_up_users,
-            "duplicated_user_messages": duplicated,
-            "peak_rss_mb": memory.peaks_mb,
-        }
-        rows.append(row)
-        sys.stdout.write(f"scale {row}\n")
-        sys.stdout.flush()
+            row = {
+                "instances": instances,
+                "level": label,
+                **result.as_dict(),
+                "doors_replies": tally.doors_replies,
+                "stored_user_messages": users - stored_before,
+                "duplicated_user_messages": duplicated,
+                "peak_rss_mb": memory.peaks_mb,
+            }
+            rows.append(row)
+            sys.stdout.write(f"scale {row}\n")
+            sys.stdout.flush()
     return {"levels": rows}
 
 
@@ -110,12 +121,16 @@ def main() -> dict[str, Any]:
         folder = Path(tmp)
         model = stack.snapshot_model(folder)
         meta["model"] = model.name
-        results = {f"{n}": measure(n, model, folder) for n in INSTANCES}
+        results = {}
+        for instances in INSTANCES:
+            (folder / f"i{instances}").mkdir()
+            results[f"{instances}"] = measure(instances, model, folder / f"i{instances}")
     meta["load_average"] = report.conditions()["load_average"]
     meta["shape"] = (
         "nginx round-robin over N Rasa instances (bot/endpoints-prod.yml: redacting PostgreSQL tracker store, "
         "atomic Redis lock store), one action server, catalogue on PostgreSQL; each conversation is 4 messages "
-        f"with kommune 9999; conversations per level {CONVERSATIONS}; fresh databases per level"
+        f"with kommune 9999; levels (label, at once, conversations, pause s): {LEVELS}; fresh databases per "
+        "configuration"
     )
     report.write("scale", meta, results, markdown(results, meta))
     return results
@@ -123,14 +138,14 @@ def main() -> dict[str, Any]:
 
 def markdown(results: dict[str, Any], meta: dict[str, Any]) -> str:
     """The table for bench/README.md (report.write puts the conditions line above it)."""
-    header = ["Rasa instances", "at once", "messages", "errors", "msg/s", "p50 ms", "p95 ms", "p99 ms",
+    header = ["Rasa instances", "level", "at once", "messages", "errors", "msg/s", "p50 ms", "p95 ms", "p99 ms",
               "stored user msgs", "duplicated", "peak RSS MB"]  # fmt: skip
     rows = []
     for configuration in results.values():
         for row in configuration["levels"]:
             memory = ", ".join(f"{name} {mb:.0f}" for name, mb in row["peak_rss_mb"].items())
             rows.append(
-                [row["instances"], row["concurrency"], row["requests"], row["errors"], row["per_second"],
+                [row["instances"], row["level"], row["concurrency"], row["requests"], row["errors"], row["per_second"],
                  round(row["p50_ms"]), round(row["p95_ms"]), round(row["p99_ms"]),
                  row["stored_user_messages"], row["duplicated_user_messages"], memory]
             )  # fmt: skip

@@ -11,6 +11,7 @@ import secrets
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,16 @@ class Stack:
         proc = self.processes[name]
         proc.terminate()
         proc.wait(timeout=20)
+
+    @contextmanager
+    def down(self, name: str) -> Iterator[None]:
+        """The block runs with process ``name`` (catalogue or actions) stopped; it is started again afterwards."""
+        health = {"catalogue": f"{self.catalogue_url}/ready", "actions": f"{self.action_url}/health"}[name]
+        self.stop(name)
+        try:
+            yield
+        finally:
+            self.restart(name, health)
 
     def restart(self, name: str, health_url: str) -> None:
         """Start a stopped process again with the same command and wait until it answers."""

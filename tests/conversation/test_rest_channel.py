@@ -107,35 +107,25 @@ def test_crisis_in_the_middle_of_another_conversation_comes_first(stack: Stack) 
 
 
 def test_crisis_reply_works_with_the_action_server_down(stack: Stack) -> None:
-    stack.stop("actions")
-    try:
+    with stack.down("actions"):
         reply = stack.say("jeg vil ta livet mitt")
         assert EMERGENCY.search(texts(reply))
         assert doors_payload(reply)["urgency"] == "akutt"
-    finally:
-        stack.restart("actions", f"{stack.action_url}/health")
 
 
 def test_small_talk_works_with_the_action_server_down(stack: Stack) -> None:
-    stack.stop("actions")
-    try:
+    with stack.down("actions"):
         reply = stack.say("hei")
         assert "Veiviser" in texts(reply)  # the greeting comes from the domain, not from an action
         assert "113" in texts(reply)
-    finally:
-        stack.restart("actions", f"{stack.action_url}/health")
 
 
 def test_with_the_catalogue_down_doors_come_from_the_cache_and_the_reply_says_so(stack: Stack) -> None:
-    stack.stop("catalogue")
-    try:
+    with stack.down("catalogue"):
         reply = stack.say("e så lei meg hele tida asså")
         assert "får ikke hentet de lokale tilbudene" in texts(reply)
-        payload = doors_payload(reply)
-        assert payload["doors"], "national doors from the action server's cache"
+        assert doors_payload(reply)["doors"], "national doors from the action server's cache"
         crisis = stack.say("jeg vil ta livet mitt")
         first_text = next(m["text"] for m in crisis if m.get("text"))
         assert EMERGENCY.search(first_text)
         assert doors_payload(crisis)["urgency"] == "akutt"
-    finally:
-        stack.restart("catalogue", f"{stack.catalogue_url}/ready")
