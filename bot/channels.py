@@ -8,6 +8,10 @@ check in front of the webhook:
    whose text still names 113, and a Retry-After header.
 2. A message longer than ``VEIVISER_MAX_MESSAGE_CHARS`` (1000): a friendly answer naming 113, in the
    channel's usual reply shape; the message never reaches the model or the tracker store.
+3. A request Rasa's channel would answer with a 500 or an empty list (a body that is not a JSON object, no text
+   message, no sender or a sender longer than the tracker store's column, metadata that is not an object):
+   HTTP 400 with a text that names 113. Lone surrogates in the text (which cannot be stored as UTF-8) become
+   "?" before Rasa reads the message.
 
 Counts are fixed windows, kept in memory per process, or in Redis when ``REDIS_URL`` is set so that several
 Rasa instances share them. Redis keys hold a hash of the sender or address, never the value itself.
@@ -36,12 +40,16 @@ import jwt
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
 TOO_LONG_TEXT = "Meldingen er for lang for meg. Skriv den gjerne kortere. Haster det? Ring 113."
+INVALID_TEXT = "Meldingen kom ikke fram som den skulle. Prøv å skrive den på nytt. Haster det? Ring 113."
+# Rasa's SQL tracker store keeps the sender in a VARCHAR(255); the widget's ids are 32 characters.
+MAX_SENDER_CHARS = 128
 TOO_MANY_TEXT = (
     "Du har sendt mange meldinger på kort tid. Vent litt før du skriver igjen. "
     "Haster det? Ring 113. Vil du snakke med noen nå, ring Mental Helse Hjelpetelefonen på 116 123."
@@ -163,6 +171,25 @@ class RateLimiter:
         return max(1, math.ceil((window + 1) * self.settings.window_seconds - now))
 
 
+def _malformed(body: Any) -> str | None:
+    """What is wrong with a chat request body (never its content, which may be personal), or None."""
+    if not isinstance(body, dict):
+        return "body is not a JSON object"
+    if not isinstance(body.get("message"), str):
+        return "message is not text"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+        return "sender is missing, not text or too long"
+    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+        return "metadata is not an object"
+    return None
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """JSON may carry "\\ud800" alone; such text cannot be encoded as UTF-8 for the tracker store or the logs."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class GuardedRestInput(RestInput):
     """Rasa's REST channel with a length cap and rate limits (see module docstring)."""
 
@@ -183,7 +210,11 @@ class GuardedRestInput(RestInput):
 
     async def check(self, request: Request) -> HTTPResponse | None:
         """A response that answers the request instead of the model, or None to pass it on."""
-        body = request.json if isinstance(request.json, dict) else {}
+        try:
+            parsed = request.json
+        except SanicException:  # not JSON at all; Sanic would answer 400 without a text for the widget
+            parsed = None
+        body: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
         sender = body.get("sender")
         sender = sender if isinstance(sender, str) else None
         address = request.remote_addr or request.ip
@@ -195,8 +226,12 @@ class GuardedRestInput(RestInput):
                 status=429,
                 headers={"Retry-After": str(wait)},
             )
-        message = body.get("message")
-        if isinstance(message, str) and len(message) > self.settings.max_chars:
+        problem = _malformed(parsed)
+        if problem:
+            logger.info("Malformed chat request (%s); answered 400", problem)
+            return response.json({"error": "ugyldig_melding", "text": INVALID_TEXT}, status=400)
+        message = body["message"] = _without_lone_surrogates(body["message"])
+        if len(message) > self.settings.max_chars:
             logger.info("Chat message over %d characters; answered without the model", self.settings.max_chars)
             return response.json([{"recipient_id": sender, "text": TOO_LONG_TEXT}])
         return None
