@@ -10,7 +10,7 @@ export VEIVISER_PORT ?= 8000
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 
-.PHONY: help install install-rasa install-browser install-nginx audit setup train run serve-catalogue test catalogue-checks lint typecheck pytest test-bot validate test-stack bench clean
+.PHONY: help install install-rasa install-browser install-nginx audit setup train run serve-catalogue test catalogue-checks stack-tests lint typecheck pytest test-bot validate test-stack bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -71,12 +71,14 @@ test-bot: $(RASA_TEST_STAMP) ## Action server, crisis lexicon, language and NLU 
 validate: install-rasa ## rasa data validate (domain, rules, stories, NLU)
 	source scripts/rasa-env.sh && $$RASA data validate --domain bot/domain --data data/rasa --config bot/config.yml
 
-test-stack: install install-browser train ## Conversations, the routing lab and browser tests (Chromium) against the whole stack
+test-stack: train stack-tests ## Conversations, the routing lab and browser tests (Chromium) against the whole stack
+
+stack-tests: install install-browser ## test-stack without (re)training: `make test` has trained the model already
 	VEIVISER_STACK_TESTS=1 $(BIN)/pytest tests/conversation tests/lab tests/privacy tests/scaleout tests/browser
 
 test: ## Every check CI runs (the model trains beside the catalogue checks, which do not need it)
 	$(MAKE) --no-print-directory --output-sync=target -j2 catalogue-checks train
-	$(MAKE) --no-print-directory test-bot validate test-stack
+	$(MAKE) --no-print-directory test-bot validate stack-tests
 
 catalogue-checks: lint typecheck audit pytest ## ruff, mypy, the dependency audit and the catalogue suite
 

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,11 +23,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from bench import report
 from bench.load import LevelResult, percentiles, summarise
+from bench.local_servers import postgres_reachable, temporary_database
 from bench.profiling import PySpy
 from bench.stack import ROOT, start, stop_all, wait_until_up
 from service_catalog.config import get_settings
@@ -39,7 +38,6 @@ from service_catalog.route_cache import route_cache
 from service_catalog.seed import seed
 from service_catalog.vocabulary import get_vocabulary
 
-POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 QUERIES: list[dict[str, str]] = [
     {"need": "angst_uro", "kommune": "9999", "age": "15"},
     {"need": "selvmordstanker", "kommune": "9999"},
@@ -53,18 +51,6 @@ IN_PROCESS_ANSWERS = 500
 TARGET_P95_MS = 5.0
 
 
-def postgres_reachable() -> bool:
-    """True when the local PostgreSQL answers (then it is measured too)."""
-    try:
-        probe = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-    except Exception:  # noqa: BLE001 - no server, no PostgreSQL figures
-        return False
-    return True
-
-
 @contextmanager
 def database(backend: str) -> Iterator[str]:
     """A fresh migrated and seeded database of its own, dropped afterwards."""
@@ -74,18 +60,9 @@ def database(backend: str) -> Iterator[str]:
             _prepare(url)
             yield url
         return
-    name = f"veiviser_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    try:
+    with temporary_database("veiviser_bench") as url:
         _prepare(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _prepare(url: str) -> None:

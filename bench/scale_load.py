@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,9 +30,9 @@ from sqlalchemy import create_engine, text
 
 from bench import report, stack
 from bench.e2e_load import VEIVISER_SCRIPTS, Pause, run_level, warm_up
+from bench.local_servers import database_url, temporary_database
 from bench.memory import PeakMemory
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_LOCK_DB = 11
 INSTANCES = (1, 2)
 # Reading a short reply and typing the next message with thumbs: 5 to 15 s (10 s on average).
@@ -49,28 +48,23 @@ LEVELS: tuple[tuple[str, int, int, Pause | None], ...] = (
 @contextmanager
 def fresh_stores() -> Iterator[stack.SharedStores]:
     """Two new PostgreSQL databases (catalogue, tracker) and an emptied Redis db, removed afterwards."""
-    suffix = uuid.uuid4().hex[:8]
-    names = (f"veiviser_bench_catalogue_{suffix}", f"veiviser_bench_tracker_{suffix}")
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     lock_db = redis.Redis(db=REDIS_LOCK_DB)
+    lock_db.flushdb()
     try:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        lock_db.flushdb()
-        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-        yield stack.SharedStores(catalogue_url=f"{base}/{names[0]}", tracker_db=names[1], redis_lock_db=REDIS_LOCK_DB)
+        with (
+            temporary_database("veiviser_bench_catalogue") as catalogue,
+            temporary_database("veiviser_bench_tracker") as tracker,
+        ):
+            yield stack.SharedStores(
+                catalogue_url=catalogue, tracker_db=tracker.rsplit("/", 1)[1], redis_lock_db=REDIS_LOCK_DB
+            )
     finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
         lock_db.flushdb()
 
 
 def stored_user_messages(tracker_db: str) -> tuple[int, int]:
     """User events in the tracker store, and how many (sender, text, timestamp) rows occur more than once."""
-    engine = create_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + tracker_db)
+    engine = create_engine(database_url(tracker_db))
     try:
         with engine.connect() as conn:
             users = conn.execute(text("SELECT count(*) FROM events WHERE type_name = 'user'")).scalar_one()

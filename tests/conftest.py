@@ -4,16 +4,15 @@ with every test in its own transaction that is rolled back at the end."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from databases import POSTGRES_ADMIN_URL, postgres_reachable
 from fastapi.testclient import TestClient
 from rest_stack import stack  # noqa: F401 - the whole stack, shared by the conversation and browser tests
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bench.local_servers import postgres_reachable, temporary_database
 from service_catalog.config import get_settings
 from service_catalog.db import get_engine, get_session, make_engine
 from service_catalog.main import app
@@ -49,21 +48,14 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield engine
         engine.dispose()
         return
-    name = f"veiviser_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        _seed(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("veiviser_test") as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            _seed(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from factories import make_maintainer, token_headers
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bench.local_servers import postgres_reachable, temporary_database
 from service_catalog.config import get_settings
 from service_catalog.db import get_session, make_engine
 from service_catalog.main import create_app
@@ -22,7 +22,6 @@ from service_catalog.route_cache import route_cache
 
 ROUTE = "/api/v1/route"
 ANGST_15 = {"need": "angst_uro", "kommune": "9999", "age": 15, "at": "2026-11-23T10:00:00+01:00"}
-POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def door_ids(client: TestClient) -> list[int]:
@@ -53,30 +52,19 @@ def committed_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """A database of its own, migrated and seeded, whose writes are committed (no outer transaction)."""
     from service_catalog.seed import seed
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('cache') / 'catalogue.db'}"
-        admin: Engine | None = None
-    else:
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
-        try:
-            with admin.connect() as conn:
-                name = f"veiviser_cache_{uuid.uuid4().hex[:8]}"
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception:  # noqa: BLE001 - no server, no PostgreSQL case
+    with ExitStack() as scope:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('cache') / 'catalogue.db'}"
+        elif postgres_reachable():
+            url = scope.enter_context(temporary_database("veiviser_cache"))
+        else:
             pytest.skip("PostgreSQL is not reachable")
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as session:
-        seed(session, get_settings())
-    engine.dispose()
-    try:
+        engine = make_engine(url)
+        upgrade(engine)
+        with Session(engine) as session:
+            seed(session, get_settings())
+        engine.dispose()
         yield url
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def app_on(engine: Engine) -> TestClient:

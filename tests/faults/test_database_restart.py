@@ -22,9 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from databases import POSTGRES_ADMIN_URL, postgres_reachable
 from live_catalogue import catalogue_env, prepare, serving, token
 from sqlalchemy import create_engine, text
+
+from bench.local_servers import POSTGRES_ADMIN_URL, postgres_reachable, temporary_database
 
 pytestmark = [
     pytest.mark.postgres,
@@ -37,16 +38,8 @@ CLIENT_TIMEOUT = 20.0
 
 @pytest.fixture
 def database() -> Iterator[tuple[str, str]]:
-    name = f"veiviser_fault_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield name, POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("veiviser_fault") as url:
+        yield url.rsplit("/", 1)[1], url
 
 
 def _terminate_backends(name: str, stop: threading.Event, kills: list[int]) -> None:

@@ -15,6 +15,8 @@ import httpx
 import pytest
 from live_catalogue import PASSWORD, catalogue_env, prepare, serving
 
+from bench.local_servers import redis_reachable
+
 LIMITS = {
     "VEIVISER_LOGIN_RATE_PER_ADDRESS": "6",
     "VEIVISER_LOGIN_RATE_PER_USERNAME": "4",
@@ -23,15 +25,6 @@ LIMITS = {
     "VEIVISER_FEEDBACK_RATE_WINDOW_SECONDS": "120",
 }
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _redis_reachable() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001 - any failure means "skip the Redis case"
-        return False
 
 
 @pytest.fixture
@@ -109,7 +102,7 @@ def test_feedback_is_limited_per_address(catalogue: str) -> None:
     assert refused.headers.get("Access-Control-Allow-Origin") == "*"  # the widget can read why
 
 
-@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_reachable(0), reason="Redis is not reachable on 127.0.0.1:6379")
 def test_two_processes_share_the_login_limit_through_redis(env: dict[str, str], tmp_path: Path) -> None:
     prefix = f"veiviser-test:{uuid.uuid4().hex}:"
     shared = {**env, "VEIVISER_REDIS_URL": REDIS_URL, "VEIVISER_RATE_LIMIT_PREFIX": prefix}
