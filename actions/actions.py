@@ -22,10 +22,10 @@ from actions.age import plausible_age
 from actions.catalogue_client import CatalogueClient, CatalogueUnavailable, RouteResult
 from actions.dialogue import (
     KOMMUNE_MATCH_MIN,
-    close_needs,
     intro_response,
     known_age,
     kommunenummer,
+    likely_needs,
     metadata_age,
     metadata_kommune,
     opening_response,
@@ -80,7 +80,11 @@ class VeiviserAction(Action, ABC):  # type: ignore[misc]
 
 
 class ActionShowDoors(VeiviserAction):
-    """A warm sentence for the need, the doors (text and payload), then the age question when it matters."""
+    """A warm sentence for the need, the doors (text and payload), then the age question when it matters.
+
+    What the young person already said in the message is used at once (principle 3): an age ("jeg er 22"),
+    a municipality ("bor i Bodø") and whether it is about a friend, read by the NLU's ContextReader.
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -92,14 +96,35 @@ class ActionShowDoors(VeiviserAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         slot_need = tracker.get_slot("need")
         need = intent if needs.is_need(intent) else slot_need if needs.is_need(slot_need) else GENERAL_NEED
+        events: Events = []
+        said_age = plausible_age(_first_entity(tracker, "alder"))
+        if said_age is not None:
+            events.append(SlotSet("alder", float(said_age)))
+        age = said_age or _age(tracker)
+        said_kommune = await self._kommune_said(dispatcher, tracker)
         from_slot = kommunenummer(tracker.get_slot("kommunenummer"))
         from_metadata = metadata_kommune(tracker.latest_message)
-        age = _age(tracker)
-        result = await fetch_doors(self.client, need, from_slot or from_metadata, age, _lang(tracker))
-        events = present_doors(dispatcher, tracker, result, age=age)
-        if from_slot is None and from_metadata and result.kommune and result.kommune.kommunenummer == from_metadata:
+        kommune = said_kommune or from_slot or from_metadata
+        if said_kommune:
+            events.append(SlotSet("kommunenummer", said_kommune))
+        result = await fetch_doors(self.client, need, kommune, age, _lang(tracker))
+        # A need from the slot (a "no" to the direct question) was answered warmly by the rule already.
+        opening = needs.is_need(intent)
+        events += present_doors(dispatcher, tracker, result, age=age, about=_about(tracker), opening=opening)
+        if not said_kommune and from_slot is None and from_metadata and _resolved(result, from_metadata):
             events.append(SlotSet("kommunenummer", from_metadata))
         return events
+
+    async def _kommune_said(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
+        """The kommunenummer of a municipality named in this message, once the catalogue knows it."""
+        text = _first_entity(tracker, "kommune")
+        if not text:
+            return None
+        match = await self.client.find_kommune(text)
+        if isinstance(match, CatalogueUnavailable) or match is None or match.score < KOMMUNE_MATCH_MIN:
+            return None  # the doors still come; the kommune of the website (or none) is used
+        dispatcher.utter_message(response="utter_kommune_set", kommune_navn=match.name)
+        return match.kommunenummer
 
 
 class ActionSetKommune(VeiviserAction):
@@ -165,30 +190,32 @@ class ActionSetAge(VeiviserAction):
 
 
 class ActionVeiviserFallback(VeiviserAction):
-    """Two-stage fallback: two close needs as buttons; else ask to rephrase once, then show the general doors."""
+    """An unclear message still gets doors: the general first-line doors, then the likeliest needs as buttons.
+
+    The rules utter the opening line from the domain first (utter_fallback_general, utter_out_of_scope), so
+    something sensible with 113 is said even when this action server is down. Never "say it another way"
+    alone (principle 3).
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_veiviser_fallback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
-        """Offer the two close needs, or ask once, or show the doors of ``snakke_med_noen``."""
-        needs = vocabulary()
+        """Show the doors of the general need, then buttons for the two or three likeliest needs."""
         lang = _lang(tracker)
-        pair = close_needs(tracker.latest_message.get("intent_ranking"), needs)
-        if pair:
-            buttons = [{"title": needs.label(need, lang), "payload": f"/{need}"} for need in pair]
-            dispatcher.utter_message(text=FALLBACK_QUESTION[lang], buttons=buttons)
-            return [SlotSet("fallback_asked", True)]
-        if not tracker.get_slot("fallback_asked"):
-            dispatcher.utter_message(response="utter_fallback_rephrase")
-            return [SlotSet("fallback_asked", True)]
-        dispatcher.utter_message(response="utter_fallback_general")
         kommune = kommunenummer(tracker.get_slot("kommunenummer")) or metadata_kommune(tracker.latest_message)
-        age = _age(tracker)
+        said_age = plausible_age(_first_entity(tracker, "alder"))
+        age = said_age or _age(tracker)
         result = await fetch_doors(self.client, GENERAL_NEED, kommune, age, lang)
-        # present_doors resets fallback_asked, so the next unclear message is asked about once again.
-        return present_doors(dispatcher, tracker, result, opening=False, intro=False, ask_age=False, age=age)
+        events = present_doors(dispatcher, tracker, result, opening=False, intro=False, ask_age=False, age=age)
+        needs = vocabulary()
+        likely = likely_needs(tracker.latest_message.get("intent_ranking"), needs)
+        buttons = [{"title": needs.label(need, lang), "payload": f"/{need}"} for need in likely]
+        dispatcher.utter_message(text=FALLBACK_QUESTION[lang], buttons=buttons)
+        if said_age is not None:
+            events.append(SlotSet("alder", float(said_age)))
+        return events
 
 
 # --- shared steps ---------------------------------------------------------------------------------
@@ -217,10 +244,15 @@ def present_doors(
     opening: bool = True,
     intro: bool = True,
     ask_age: bool = True,
+    about: str | None = None,
 ) -> Events:
-    """Utter the doors reply (opening line, intro, text, payload, specialist note, age question); return its slots."""
+    """Utter the doors reply (opening line, intro, text, payload, specialist note, age question); return its slots.
+
+    ``about`` is "venn" or "familie" when the message is about someone else: the opening speaks to the
+    helper, and the age question (whose age?) is left out.
+    """
     lang = _lang(tracker)
-    opening_line = opening_response(result.need, vocabulary()) if opening else None
+    opening_line = opening_response(result.need, vocabulary(), about) if opening else None
     if opening_line:
         dispatcher.utter_message(response=opening_line)
     if intro or result.from_cache:
@@ -234,7 +266,7 @@ def present_doors(
         dispatcher.utter_message(response="utter_specialist_explained")
     age_asked = bool(tracker.get_slot("age_asked"))
     # Principle 3: a door first, then the question, and only when the answer would change the doors.
-    asking = ask_age and should_ask_age(result, age, age_asked)
+    asking = ask_age and about is None and should_ask_age(result, age, age_asked)
     if asking:
         dispatcher.utter_message(response="utter_ask_age")
     return [
@@ -242,13 +274,22 @@ def present_doors(
         SlotSet("urgency", result.urgency),
         SlotSet("doors_shown", True),
         SlotSet("age_asked", age_asked or asking),
-        SlotSet("fallback_asked", False),
     ]
 
 
 def _age(tracker: Tracker) -> int | None:
     # The slot (what the young person said) wins over metadata (what a client such as the routing lab sent).
     return known_age(tracker.get_slot("alder")) or metadata_age(tracker.latest_message)
+
+
+def _about(tracker: Tracker) -> str | None:
+    """ "venn" or "familie" when this message is about someone else (the ContextReader's entity)."""
+    value = _first_entity(tracker, "om_hvem")
+    return value if value in ("venn", "familie") else None
+
+
+def _resolved(result: RouteResult, kommune: str) -> bool:
+    return result.kommune is not None and result.kommune.kommunenummer == kommune
 
 
 def _known_need(tracker: Tracker) -> str | None:

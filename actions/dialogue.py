@@ -10,10 +10,11 @@ from actions.age import PLAUSIBLE_AGES
 from actions.catalogue_client import RouteResult
 from actions.needs import NeedVocabulary
 
-# The two-stage fallback offers two needs as buttons when the classifier cannot tell them apart:
-# both at least this likely, and at most this far apart.
-CLOSE_NEEDS_FLOOR = 0.2
-CLOSE_NEEDS_MARGIN = 0.15
+# The fallback offers the likeliest needs as buttons: at most three, each at least this likely; the rest of
+# the three are the commonest needs of young people (domain-brief §4), so there are always buttons to press.
+LIKELY_NEEDS_MAX = 3
+LIKELY_NEED_FLOOR = 0.05
+COMMON_NEEDS = ("nedstemthet", "angst_uro", "snakke_med_noen")
 
 # A municipality name must match at least this well to be used (the catalogue's own /route threshold).
 KOMMUNE_MATCH_MIN = 0.85
@@ -25,6 +26,7 @@ _SPECIAL_OPENINGS = {
     "utredning": "utter_diagnosis_boundary",  # never a yes/no to "har jeg ADHD?" (safety.md rule 5)
     "bekymring_for_venn": "utter_friend_support",
 }
+_ABOUT_OPENINGS = {"venn": "utter_friend_support", "familie": "utter_family_support"}
 
 
 def reply_lang(language_slot: Any) -> str:
@@ -34,10 +36,17 @@ def reply_lang(language_slot: Any) -> str:
     return "en" if language_slot == "other" else "nb"
 
 
-def opening_response(need: str, needs: NeedVocabulary) -> str | None:
-    """The response that opens a doors reply for this need; None for urgent needs (their rule spoke already)."""
+def opening_response(need: str, needs: NeedVocabulary, about: str | None = None) -> str | None:
+    """The response that opens a doors reply for this need; None for urgent needs (their rule spoke already).
+
+    A message about a friend or a sibling opens with words for the one who helps (``about`` "venn"/"familie").
+    """
     if need in needs.urgent or not needs.is_need(need):
         return None
+    if need == "utredning":
+        return _SPECIAL_OPENINGS[need]  # the boundary comes first, whoever it is about
+    if about in _ABOUT_OPENINGS:
+        return _ABOUT_OPENINGS[about]
     return _SPECIAL_OPENINGS.get(need, f"utter_empathy_{need}")
 
 
@@ -85,23 +94,23 @@ def intro_response(result: RouteResult) -> str:
     return "utter_doors_intro_closed" if first is not None and first.open_now is False else "utter_doors_intro"
 
 
-def close_needs(
+def likely_needs(
     intent_ranking: Sequence[Mapping[str, Any]] | None,
     needs: NeedVocabulary,
-    floor: float = CLOSE_NEEDS_FLOOR,
-    margin: float = CLOSE_NEEDS_MARGIN,
-) -> tuple[str, str] | None:
-    """The two most likely needs when both reach ``floor`` and lie within ``margin``; else None."""
+    limit: int = LIKELY_NEEDS_MAX,
+    floor: float = LIKELY_NEED_FLOOR,
+) -> tuple[str, ...]:
+    """The likeliest non-urgent needs in the ranking (at least ``floor``), topped up with the commonest ones."""
     scored = []
     for entry in intent_ranking or ():
         name, confidence = entry.get("name"), entry.get("confidence")
-        if needs.is_need(name) and isinstance(confidence, int | float):
-            scored.append((float(confidence), str(name)))
-    scored.sort(reverse=True)
-    if len(scored) < 2:
-        return None
-    (first_score, first), (second_score, second) = scored[0], scored[1]
-    # The small slack keeps 0.50 vs 0.35 "within 0.15" despite binary floating point.
-    if second_score >= floor and first_score - second_score <= margin + 1e-9:
-        return first, second
-    return None
+        if needs.is_need(name) and name not in needs.urgent and isinstance(confidence, int | float):
+            if confidence >= floor:
+                scored.append((float(confidence), str(name)))
+    chosen = [name for _, name in sorted(scored, reverse=True)][:limit]
+    for common in COMMON_NEEDS:
+        if len(chosen) >= limit:
+            break
+        if common not in chosen:
+            chosen.append(common)
+    return tuple(chosen)

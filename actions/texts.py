@@ -75,11 +75,12 @@ WEEKDAYS: dict[str, tuple[str, ...]] = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 
-# The two-stage fallback's question above the two buttons. Every fallback carries the 113 line (safety.md rule 4).
+# The fallback's question above the buttons, after the general doors. Every fallback carries the 113 line
+# (safety.md rule 4).
 FALLBACK_QUESTION: dict[str, str] = {
-    "nb": "Jeg er ikke helt sikker på hva du mener. Passer en av disse? Haster det, ring 113.",
-    "nn": "Eg er ikkje heilt sikker på kva du meiner. Passar ein av desse? Hastar det, ring 113.",
-    "en": "I'm not quite sure what you mean. Does one of these fit? If it's urgent, call 113.",
+    "nb": "Handler det om noe av dette? Trykk, så viser jeg hjelp som passer enda bedre. Haster det, ring 113.",
+    "nn": "Handlar det om noko av dette? Trykk, så viser eg hjelp som passar endå betre. Hastar det, ring 113.",
+    "en": "Is it about one of these? Tap it and I will show help that fits even better. If it's urgent, call 113.",
 }
 
 # Said when an action fails: it needs no domain, no catalogue and no slot (style.md §9, safety.md rule 4).

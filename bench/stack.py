@@ -114,7 +114,13 @@ def _veiviser_env(folder: Path, ports: dict[str, int], *, whatif: bool = False, 
 
 
 def _start_veiviser(
-    folder: Path, model: Path, env: dict[str, str], ports: dict[str, int], rasa_names: list[str], endpoints: str
+    folder: Path,
+    model: Path,
+    env: dict[str, str],
+    ports: dict[str, int],
+    rasa_names: list[str],
+    endpoints: str,
+    api: bool = False,
 ) -> dict[str, subprocess.Popen[bytes]]:
     """Seed the catalogue, then start it, the action server and each Rasa instance; wait until all answer."""
     subprocess.run([str(VEIVISER_BIN), "setup"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -130,10 +136,13 @@ def _start_veiviser(
             folder / "actions.log",
         )
         wait_until_up(f"http://127.0.0.1:{ports['actions']}/health", 120, processes["actions"])
+        # Rasa's HTTP API (for the routing lab's /model/parse) only with a JWT secret, never a token in the URL.
+        api_args = ["--enable-api", f"--jwt-secret={env['RASA_JWT_SECRET']}", "--jwt-method", "HS256"] if api else []
         for name in rasa_names:
             processes[name] = start(
                 [str(RASA_BIN), "run", "--model", str(model), "--endpoints", endpoints,
-                 "--credentials", "bot/credentials.yml", "--port", str(ports[name]), "--interface", "127.0.0.1"],
+                 "--credentials", "bot/credentials.yml", "--port", str(ports[name]), "--interface", "127.0.0.1",
+                 *api_args],
                 env,
                 folder / f"{name}.log",
             )  # fmt: skip
@@ -146,14 +155,16 @@ def _start_veiviser(
 
 
 @contextmanager
-def veiviser(folder: Path, model: Path, *, whatif: bool = False) -> Iterator[Running]:
+def veiviser(folder: Path, model: Path, *, whatif: bool = False, api_secret: str | None = None) -> Iterator[Running]:
     """Catalogue (fresh seeded SQLite), action server and Rasa with ``model`` (see ``snapshot_model``).
 
     ``whatif`` puts bench/whatif/ first on the PYTHONPATH of Rasa and the action server (see its sitecustomize).
+    ``api_secret`` enables Rasa's HTTP API with that JWT secret (the routing lab needs ``/model/parse``).
     """
     ports = {"catalogue": free_port(), "actions": free_port(), "rasa": free_port()}
-    env = _veiviser_env(folder, ports, whatif=whatif)
-    processes = _start_veiviser(folder, model, env, ports, ["rasa"], "bot/endpoints.yml")
+    extra = {"RASA_JWT_SECRET": api_secret} if api_secret else {}
+    env = _veiviser_env(folder, ports, whatif=whatif, **extra)
+    processes = _start_veiviser(folder, model, env, ports, ["rasa"], "bot/endpoints.yml", api=api_secret is not None)
     try:
         yield Running(rasa_url=f"http://127.0.0.1:{ports['rasa']}", processes=processes, logs=folder)
     finally:

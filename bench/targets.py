@@ -47,14 +47,9 @@ def rows() -> list[list[Any]]:
                 # With several requests in flight on one worker, p95 is mostly queueing: throughput is the figure.
                 label = f"route, {r['concurrency']} clients ({r['backend']}; for information)"
                 out.append([label, f"p95 {r['p95_ms']} ms, {r['per_second']} req/s", "–"])
-    heldout = nlu.heldout_summary() if (report.RESULTS / "nlu_heldout.json").exists() else None
-    if heldout:
-        for r in heldout["rows"]:
-            if "urgent_recall_pct" in r:
-                out.append([f"crisis recall 100 % ({r['file']})", f"{r['urgent_recall']} ({r['urgent_recall_pct']} %)",
-                            _verdict(r["urgent_recall_pct"] >= 100)])  # fmt: skip
-            out.append([f"false urgent ≤ 5 % ({r['file']})", f"{r['false_urgent']} ({r['false_urgent_pct']} %)",
-                        _verdict(r["false_urgent_pct"] is not None and r["false_urgent_pct"] <= 5)])  # fmt: skip
+    understanding = _load("nlu")
+    if understanding:
+        out += nlu.target_rows(understanding["results"])
     training = _load("training")
     if training:
         t = training["results"]
@@ -66,7 +61,7 @@ def main() -> str:
     """Write results/targets.md and return it."""
     markdown = report.table(["target", "measured", ""], rows())
     cv = nlu.cv_summary()
-    if cv:
+    if cv and not _load("nlu"):
         markdown += (
             f"\n\nLast cross-validation ({cv['date']}): accuracy {cv['accuracy']}, weighted F1 "
             f"{cv['weighted_f1']}, macro F1 {cv['macro_f1']}.\n"

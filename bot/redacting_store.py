@@ -6,7 +6,9 @@ hands the backing store (SQL, Redis or in-memory, Rasa's own classes) a copy in 
 - every user message, its parse text, entity values and string slot values went through
   ``service_catalog.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names);
 - a crisis turn (urgent intent, or a reply whose doors payload says ``urgency: akutt``) keeps no text at all:
-  the text becomes ``CRISIS_MARKER``, the parse data keeps only the intent and ``urgency: akutt``.
+  the text becomes ``CRISIS_MARKER``, the parse data keeps only the intent and ``urgency: akutt``; a turn
+  that was asked the direct question (intent ``check_risk``, an ambiguous signal that may be about
+  suicide) keeps no text either, with ``urgency: haster``.
 
 The turn itself is unaffected: Rasa answers from its in-memory tracker. Later turns read the redacted copy
 back, which is fine because the policies use intents, entities and slots, never old message text.
@@ -49,6 +51,8 @@ CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
 URGENT_INTENTS = frozenset(
     ("selvmordstanker", "akutt_fare", "overdose", "vold_pagar", "overgrep_nylig", "selvskading_akutt")
 )
+# Asked directly whether they think of taking their life (components/urgency.py): its text is not kept either.
+CHECK_INTENT = "check_risk"
 _INTEGER_KWARGS = ("port", "db", "record_exp")
 
 
@@ -77,7 +81,7 @@ def _crisis_turns(events: list[dict[str, Any]]) -> set[int]:
         if kind == "user":
             last_user = index
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent in URGENT_INTENTS:
+            if intent in URGENT_INTENTS or intent == CHECK_INTENT:
                 crisis.add(index)
         elif kind == "bot" and last_user is not None and _is_urgent_reply(event):
             crisis.add(last_user)
@@ -94,7 +98,7 @@ def _stored_user_event(event: dict[str, Any], crisis: bool) -> dict[str, Any]:
             "text": CRISIS_MARKER,
             "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
             "entities": [],
-            "urgency": "akutt",
+            "urgency": "haster" if intent.get("name") == CHECK_INTENT else "akutt",
         }
         return event
     text = event.get("text")

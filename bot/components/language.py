@@ -3,7 +3,8 @@
 It stores `language` = {code, probability, method, confident} on every message (shown in /model/parse)
 and adds the entity `language` (which fills the slot of the same name) only when `confident` is true.
 Short or unclear messages add no entity, so the conversation keeps the language it had: the component
-cannot see the tracker, and Norwegian (bokmål) is the prior when nothing is known yet.
+cannot see the tracker, and Norwegian (bokmål) is the prior when nothing is known yet. What a confidently
+foreign message is answered with is CrisisGate's decision (components/urgency.py), which runs after this.
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from components.crisis_gate import URGENT_NEEDS
 from components.language_rules import detect_language
 
 logger = logging.getLogger(__name__)
 
 EXTRACTOR = "LanguageDetector"
-# The intent for a language Veiviser cannot answer in; its rule sends a short nb + en message with the 24/7 lines.
-OTHER_LANGUAGE_INTENT = "other_language"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -81,16 +79,3 @@ class LanguageDetector(GraphComponent):
             }
         )
         message.set("entities", entities, add_to_output=True)
-        if guess.code == "other":
-            self._mark_other_language(message)
-
-    @staticmethod
-    def _mark_other_language(message: Message) -> None:
-        """Answer a confidently foreign message with the bilingual message, unless it was read as urgent."""
-        intent = message.get("intent") or {}
-        if intent.get("name") in URGENT_NEEDS:
-            return  # the crisis reply carries the numbers anyway, and CrisisGate runs after this component
-        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != OTHER_LANGUAGE_INTENT]
-        chosen = {"name": OTHER_LANGUAGE_INTENT, "confidence": 1.0}
-        message.set("intent", chosen, add_to_output=True)
-        message.set("intent_ranking", [chosen, *ranking], add_to_output=True)

@@ -34,7 +34,24 @@ def markdown(report: BatchReport) -> str:
         f"| urgent recall | {report.urgent_recall.percent()} |",
         f"| false-urgent rate | {report.false_urgent.percent()} |",
         f"| need accuracy | {report.need_accuracy.percent()} |",
+        f"| no door (need messages whose reply had no door) | {report.no_door.percent()} |",
+        f"| asked directly (ambiguous signal: 116 123 and 113 first, one question) | {report.asked.percent()} |",
         "",
+    ]
+    if report.per_lang:
+        lines += [
+            "## Per language",
+            "",
+            "| language | messages | right door | urgent recall | false urgent | no door | asked |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for lang, figures in report.per_lang.items():
+            lines.append(
+                f"| {lang} | {figures.cases} | {figures.right_door.percent()} | {figures.urgent_recall.percent()} "
+                f"| {figures.false_urgent.percent()} | {figures.no_door.percent()} | {figures.asked.percent()} |"
+            )
+        lines.append("")
+    lines += [
         "## Per need",
         "",
         "| expected need | messages | right need | most often read as |",
@@ -49,14 +66,15 @@ def markdown(report: BatchReport) -> str:
     lines += ["", f"## Misrouted messages ({len(misrouted)})", ""]
     if misrouted:
         lines += [
-            "| line | message | expected | got | urgent (expected/got) | first doors |",
-            "|---|---|---|---|---|---|",
+            "| line | lang | message | expected | got | urgent (expected/got) | first doors |",
+            "|---|---|---|---|---|---|---|",
         ]
         for r in misrouted[:MAX_MISROUTED_ROWS]:
             text = r.text.replace("|", "\\|")
             urgent = f"{_yes(r.expected_urgent)}/{_yes(r.got_urgent)}"
             doors = ", ".join(r.reply_doors[:3]) or "–"
-            lines.append(f"| {r.line or ''} | {text} | {r.expected_need} | {r.got_intent} | {urgent} | {doors} |")
+            where = f"| {r.line or ''} | {r.lang or ''} | {text} |"
+            lines.append(f"{where} {r.expected_need} | {r.got_intent} | {urgent} | {doors} |")
         if len(misrouted) > MAX_MISROUTED_ROWS:
             lines.append(f"\n({len(misrouted) - MAX_MISROUTED_ROWS} more in the JSON report)")
     return "\n".join(lines) + "\n"

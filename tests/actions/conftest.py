@@ -42,7 +42,6 @@ INITIAL_SLOTS: dict[str, Any] = {
     "urgency": None,
     "doors_shown": False,
     "age_asked": False,
-    "fallback_asked": False,
 }
 
 TrackerFactory = Callable[..., Tracker]

@@ -50,7 +50,6 @@ async def test_show_doors_remembers_need_urgency_doors_shown_and_age_asked(
         "urgency": "snart",
         "doors_shown": True,
         "age_asked": True,
-        "fallback_asked": False,
     }
 
 
@@ -202,3 +201,64 @@ async def test_show_doors_with_the_catalogue_down_for_an_urgent_need_leads_with_
     payload = doors_payload(dispatcher)
     assert (payload["urgency"], payload["doors"][0]["phone"]) == ("akutt", "113")
     assert "utter_ask_age" not in responses(dispatcher)
+
+
+# --- what the young person already said in the message (principle 3) ---------------------------------
+
+
+async def test_show_doors_uses_an_age_said_in_the_message_and_never_asks_it(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="okonomi_bolig", text="jeg er 22 og har mistet jobben", entities={"alder": "22"})
+
+    events = await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert "utter_ask_age" not in responses(dispatcher)
+    assert slots(events)["alder"] == 22.0
+    assert categories(dispatcher)[0] == "nav"  # the rule for 16+; under 16 it would be the school nurse
+
+
+async def test_show_doors_uses_a_municipality_said_in_the_message(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="angst_uro", text="bor i Bærum og har angst", entities={"kommune": "Bærum"})
+
+    events = await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert slots(events)["kommunenummer"] == "3201"
+    assert responses(dispatcher)[0] == "utter_kommune_set"
+
+
+async def test_show_doors_a_municipality_said_wins_over_the_websites(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="angst_uro", entities={"kommune": "Bærum"}, metadata={"kommune": "9999"})
+
+    events = await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert slots(events)["kommunenummer"] == "3201"
+
+
+async def test_show_doors_about_a_friend_speaks_to_the_helper_and_asks_no_age(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        intent="spiseproblemer", text="venninna mi spiser nesten ingenting", entities={"om_hvem": "venn"}
+    )
+
+    await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher)[0] == "utter_friend_support"
+    assert "utter_ask_age" not in responses(dispatcher)
+    assert doors_payload(dispatcher)["need"] == "spiseproblemer"
+
+
+async def test_show_doors_after_a_no_to_the_direct_question_shows_the_hinted_need_without_a_new_opening(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="deny", text="nei", slots={"need": "nedstemthet"})
+
+    await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert not any(name.startswith("utter_empathy") for name in responses(dispatcher))
+    assert doors_payload(dispatcher)["need"] == "nedstemthet"

@@ -1,4 +1,4 @@
-"""action_veiviser_fallback: two close needs as buttons; otherwise ask once, then show the general doors."""
+"""action_veiviser_fallback: an unclear message still gets doors, then buttons for the likeliest needs."""
 
 from __future__ import annotations
 
@@ -8,26 +8,26 @@ from replies import doors_payload, kinds, responses, slots
 
 from actions.actions import ActionVeiviserFallback
 from actions.catalogue_client import CatalogueClient
-from actions.dialogue import close_needs
+from actions.dialogue import COMMON_NEEDS, likely_needs
 from actions.needs import vocabulary
 
 CLOSE_RANKING = [("nlu_fallback", 0.7), ("angst_uro", 0.41), ("nedstemthet", 0.33), ("greet", 0.1)]
 
 
-async def test_fallback_offers_two_close_needs_as_buttons_with_readable_titles(
+async def test_fallback_shows_the_general_doors_then_the_likeliest_needs_as_buttons(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = make_tracker(intent_ranking=CLOSE_RANKING, text="alt er bare tungt og skummelt")
 
-    events = await ActionVeiviserFallback(live_client).run(dispatcher, tracker, {})
+    await ActionVeiviserFallback(live_client).run(dispatcher, tracker, {})
 
-    [message] = dispatcher.messages
-    assert message["buttons"] == [
-        {"title": "Angst og uro", "payload": "/angst_uro"},
-        {"title": "Nedstemthet", "payload": "/nedstemthet"},
-    ]
-    assert "113" in message["text"]  # every fallback carries the urgent line (safety.md rule 4)
-    assert slots(events) == {"fallback_asked": True}
+    assert kinds(dispatcher) == ["text", "doors", "buttons"]
+    assert doors_payload(dispatcher)["need"] == "snakke_med_noen"
+    assert doors_payload(dispatcher)["doors"], "never 'say it another way' alone (principle 3)"
+    question = dispatcher.messages[-1]
+    assert [b["payload"] for b in question["buttons"]] == ["/angst_uro", "/nedstemthet", "/snakke_med_noen"]
+    assert [b["title"] for b in question["buttons"]][:2] == ["Angst og uro", "Nedstemthet"]
+    assert "113" in question["text"]  # every fallback carries the urgent line (safety.md rule 4)
 
 
 async def test_fallback_button_titles_follow_the_users_language(
@@ -37,56 +37,64 @@ async def test_fallback_button_titles_follow_the_users_language(
 
     await ActionVeiviserFallback(live_client).run(dispatcher, tracker, {})
 
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Angst og uro", "Nedstemtheit"]
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]][:2] == ["Angst og uro", "Nedstemtheit"]
 
 
-async def test_fallback_asks_to_rephrase_once_when_no_two_needs_are_close(
+async def test_fallback_with_nothing_likely_offers_the_commonest_needs(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.7), ("angst_uro", 0.5), ("nedstemthet", 0.2)])
+    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.8), ("greet", 0.1)])
 
     events = await ActionVeiviserFallback(live_client).run(dispatcher, tracker, {})
 
-    assert kinds(dispatcher) == ["utter_fallback_rephrase"]
-    assert slots(events) == {"fallback_asked": True}
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [f"/{need}" for need in COMMON_NEEDS]
+    assert slots(events)["doors_shown"] is True
 
 
-async def test_fallback_the_second_time_shows_the_general_doors_and_starts_over(
+async def test_fallback_uses_an_age_said_in_the_message(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.8), ("greet", 0.1)], slots={"fallback_asked": True})
+    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.8)], entities={"alder": "22"})
 
     events = await ActionVeiviserFallback(live_client).run(dispatcher, tracker, {})
 
-    assert kinds(dispatcher) == ["utter_fallback_general", "text", "doors"]
-    assert doors_payload(dispatcher)["need"] == "snakke_med_noen"
-    assert slots(events)["fallback_asked"] is False
+    assert slots(events)["alder"] == 22.0
+    assert all((door["age_max"] or 99) >= 22 for door in doors_payload(dispatcher)["doors"])
 
 
 async def test_fallback_general_doors_with_the_catalogue_down_still_answer(
     down_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.8)], slots={"fallback_asked": True})
+    tracker = make_tracker(intent_ranking=[("nlu_fallback", 0.8)])
 
     await ActionVeiviserFallback(down_client).run(dispatcher, tracker, {})
 
-    assert responses(dispatcher) == ["utter_fallback_general", "utter_catalogue_down"]
+    assert responses(dispatcher) == ["utter_catalogue_down"]
     assert doors_payload(dispatcher)["doors"]
 
 
-def test_close_needs_counts_need_intents_only() -> None:
-    ranking = [{"name": "greet", "confidence": 0.45}, {"name": "sorg", "confidence": 0.4}]
+def test_likely_needs_counts_need_intents_only_and_never_urgent_ones() -> None:
+    ranking = [
+        {"name": "greet", "confidence": 0.45},
+        {"name": "selvmordstanker", "confidence": 0.3},
+        {"name": "sorg", "confidence": 0.2},
+    ]
 
-    assert close_needs(ranking, vocabulary()) is None
-
-
-def test_close_needs_allows_exactly_the_margin() -> None:
-    ranking = [{"name": "sorg", "confidence": 0.5}, {"name": "ensomhet", "confidence": 0.35}]
-
-    assert close_needs(ranking, vocabulary()) == ("sorg", "ensomhet")
+    assert likely_needs(ranking, vocabulary()) == ("sorg", "nedstemthet", "angst_uro")
 
 
-def test_close_needs_requires_both_to_be_likely_enough() -> None:
-    ranking = [{"name": "sorg", "confidence": 0.25}, {"name": "ensomhet", "confidence": 0.19}]
+def test_likely_needs_leaves_out_needs_below_the_floor() -> None:
+    ranking = [{"name": "sorg", "confidence": 0.5}, {"name": "ensomhet", "confidence": 0.04}]
 
-    assert close_needs(ranking, vocabulary()) is None
+    assert likely_needs(ranking, vocabulary()) == ("sorg", "nedstemthet", "angst_uro")
+
+
+def test_likely_needs_orders_by_confidence() -> None:
+    ranking = [
+        {"name": "ensomhet", "confidence": 0.2},
+        {"name": "sorg", "confidence": 0.3},
+        {"name": "sovn", "confidence": 0.1},
+        {"name": "sinne", "confidence": 0.06},
+    ]
+
+    assert likely_needs(ranking, vocabulary()) == ("sorg", "ensomhet", "sovn")

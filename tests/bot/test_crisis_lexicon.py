@@ -46,10 +46,8 @@ def test_every_documented_check_in_the_lexicon_file_holds(lexicon: Lexicon) -> N
     [
         ("kms", "selvmordstanker"),
         ("KMS", "selvmordstanker"),
-        ("vil bare forsvinne", "selvmordstanker"),
-        ("orker ikke mer", "selvmordstanker"),
-        ("JEG ORKER IKKE MER!!!", "selvmordstanker"),
-        ("orker ikkje meir", "selvmordstanker"),
+        ("orker ikke mer, vil bare forsvinne", "selvmordstanker"),
+        ("vil bare forsvinne for godt", "selvmordstanker"),
         ("eg vil ikkje leve meir", "selvmordstanker"),
         ("eg vil berre døy", "selvmordstanker"),
         ("sjølvmordstankar heile tida", "selvmordstanker"),
@@ -214,7 +212,14 @@ def test_odd_input_never_raises(lexicon: Lexicon, text: str) -> None:
 
 def test_a_long_message_with_a_crisis_sentence_in_the_middle_fires(lexicon: Lexicon) -> None:
     filler = "i dag var det skole og så trening og så middag. " * 100
-    assert level(lexicon, filler + "jeg orker ikke mer. " + filler) == "urgent"
+    assert level(lexicon, filler + "jeg vil ikke leve mer. " + filler) == "urgent"
+
+
+@pytest.mark.parametrize("text", ["vil bare forsvinne", "orker ikke mer", "JEG ORKER IKKE MER!!!", "orker ikkje meir"])
+def test_hopelessness_without_more_is_a_maybe_the_assistant_asks_about(lexicon: Lexicon, text: str) -> None:
+    # safety.md, "Ambiguous signals": 116 123 and 113 first, then one direct question; never the 113 block alone.
+    hit = lexicon.check(text)
+    assert hit is not None and (hit.level, hit.need) == ("maybe", "selvmordstanker")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

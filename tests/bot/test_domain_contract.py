@@ -73,8 +73,9 @@ def actions_after(steps: list[dict[str, Any]]) -> list[str]:
 
 
 def rule_for(intent: str) -> dict[str, Any]:
-    """The one rule that starts with ``intent``."""
-    matching = [rule for rule in RULES if user_intent(rule["steps"]) == intent]
+    """The one rule that starts with ``intent`` (rules that continue after a reply, such as the answer to
+    the direct question, start with that reply instead)."""
+    matching = [rule for rule in RULES if "intent" in rule["steps"][0] and rule["steps"][0]["intent"] == intent]
     assert len(matching) == 1, f"{intent}: {len(matching)} rules"
     return matching[0]
 

@@ -151,3 +151,18 @@ def test_a_conversation_survives_the_database_dropping_every_connection(
 
     assert tracker is not None
     assert tracker.get_slot("need") == "angst_uro"
+
+
+def test_a_turn_asked_the_direct_question_keeps_no_text() -> None:
+    text = "vil bare forsvinne, ingen merker det uansett"
+    event = {
+        "event": "user",
+        "text": text,
+        "timestamp": 1.0,
+        "parse_data": {"text": text, "intent": {"name": "check_risk", "confidence": 1.0}, "entities": []},
+    }
+
+    stored = redact_events([event])[0]
+
+    assert stored["text"] == CRISIS_MARKER and "forsvinne" not in json.dumps(stored)
+    assert (stored["parse_data"]["intent"]["name"], stored["parse_data"]["urgency"]) == ("check_risk", "haster")

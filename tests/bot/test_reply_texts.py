@@ -73,7 +73,6 @@ MACHINE = re.compile(r"\b(maskin|machine|chatbot)\b", re.IGNORECASE)
 
 # Replies after which the young person may be left without an answer: each carries "113" (safety.md rule 4).
 FALLBACK_RESPONSES = (
-    "utter_fallback_rephrase",
     "utter_fallback_general",
     "utter_default",
     "utter_out_of_scope",
@@ -86,6 +85,11 @@ FALLBACK_RESPONSES = (
 )
 # Replies written once in Norwegian and English together, on purpose.
 BILINGUAL_RESPONSES = {"utter_other_language"}
+# The languages a variation may be conditioned on: nynorsk, English, and "other" (a language Veiviser does not
+# speak: the same reply in Norwegian and English together).
+CONDITION_LANGUAGES = {"nn", "en", "other"}
+# Asked before the need is known (the direct question): its payload names no need, so no feedback is asked.
+NO_NEED_YET = {"utter_check_risk"}
 # The only {placeholders} a response may use, filled by the action that utters it.
 PLACEHOLDERS = {"utter_kommune_set": {"kommune_navn"}}
 DOOR_FIELDS = (
@@ -330,19 +334,27 @@ def test_crisis_doors_are_all_open_around_the_clock(need: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(set(RESPONSES) - BILINGUAL_RESPONSES))
 def test_response_exists_in_bokmal_nynorsk_and_english(name: str) -> None:
-    assert {language_of(variation) for variation in RESPONSES[name]} == {"nb", "nn", "en"}
+    assert {language_of(variation) for variation in RESPONSES[name]} - {"other"} == {"nb", "nn", "en"}
 
 
-def test_language_conditions_name_only_nynorsk_or_english() -> None:
+def test_language_conditions_name_only_nynorsk_english_or_another_language() -> None:
     conditions = [
         (name, condition)
         for name, variations in RESPONSES.items()
         for variation in variations
         for condition in variation.get("condition") or []
         if (condition.get("type"), condition.get("name")) != ("slot", "language")
-        or condition["value"] not in {"nn", "en"}
+        or condition["value"] not in CONDITION_LANGUAGES
     ]
     assert conditions == []
+
+
+@pytest.mark.parametrize("need", URGENT_NEEDS)
+def test_crisis_response_for_another_language_is_in_norwegian_and_english(need: str) -> None:
+    [variation] = [v for v in RESPONSES[f"utter_crisis_{need}"] if language_of(v) == "other"]
+    text = variation["text"]
+    assert " / " in text and re.search(r"\bring\b", text) and re.search(r"\bcall\b", text, re.I)
+    assert {"113", "112", "116 111"} <= set(EMERGENCY_NUMBER.findall(text))
 
 
 # --- fallbacks, placeholders, length, payload shape ---------------------------------------------------
@@ -378,7 +390,8 @@ def test_every_message_is_short_enough_to_read_on_a_phone() -> None:
 def test_every_doors_payload_has_the_contract_fields() -> None:
     problems: list[tuple[str, str]] = []
     for name, payload in doors_payloads():
-        if payload.get("urgency") not in URGENCIES or not payload.get("need") or not payload.get("doors"):
+        has_need = bool(payload.get("need")) or (name in NO_NEED_YET and payload.get("need") is None)
+        if payload.get("urgency") not in URGENCIES or not has_need or not payload.get("doors"):
             problems.append((name, "type, need, urgency or doors"))
         for door in payload.get("doors") or []:
             missing = [field for field in DOOR_FIELDS if field not in door]

@@ -79,6 +79,20 @@ def test_images_are_pinned_and_data_is_on_volumes() -> None:
     assert {"catalogue-db", "redis-data"} <= set(volumes)
 
 
+def test_the_rasa_image_holds_every_data_file_the_nlu_components_read() -> None:
+    # The crisis gate and the context reader read these at run time; without them the image would start
+    # and then answer every message without its safety net.
+    dockerfile = (REPO / "Dockerfile.rasa").read_text(encoding="utf-8")
+    copied = " ".join(line for line in dockerfile.splitlines() if line.startswith("COPY"))
+    for path in (
+        "data/rasa/crisis_lexicon.yml",
+        "data/rasa/crisis_lexicon_other.yml",
+        "data/municipalities/kommuner.csv",
+    ):
+        assert path in copied, path
+        assert (REPO / path).exists(), path
+
+
 def test_secrets_come_from_the_environment_and_must_be_set() -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     for line in text.splitlines():

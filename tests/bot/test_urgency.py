@@ -1,0 +1,77 @@
+"""Graded urgency (bot/components/urgency.py): urgent, ask directly, another language, or the classifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.urgency import CHECK_INTENT, Signals, decide
+
+
+def signals(intent: str, confidence: float, *ranking: tuple[str, float], **other: Any) -> Signals:
+    return Signals(
+        intent=intent,
+        confidence=confidence,
+        ranking=[{"name": n, "confidence": c} for n, c in (ranking or ((intent, confidence),))],
+        **other,
+    )
+
+
+def test_a_lexicon_hit_is_urgent_whatever_the_classifier_says() -> None:
+    decision = decide(signals("nedstemthet", 0.9, lexicon_level="urgent", lexicon_need="selvmordstanker"))
+    assert (decision.action, decision.intent) == ("override", "selvmordstanker")
+
+
+def test_a_confident_urgent_intent_is_urgent_at_once() -> None:
+    decision = decide(signals("vold_pagar", 0.8))
+    assert (decision.action, decision.intent) == ("classifier", "vold_pagar")
+
+
+def test_an_urgent_top_intent_is_urgent_however_unsure() -> None:
+    decision = decide(signals("selvmordstanker", 0.3, ("selvmordstanker", 0.3), ("nedstemthet", 0.28)))
+    assert (decision.action, decision.intent) == ("classifier", "selvmordstanker")
+
+
+def test_much_probability_on_taking_ones_life_asks_directly_with_the_top_need_as_hint() -> None:
+    decision = decide(signals("nedstemthet", 0.5, ("nedstemthet", 0.5), ("selvmordstanker", 0.35)))
+    assert (decision.action, decision.intent, decision.need_hint) == ("check", CHECK_INTENT, "nedstemthet")
+
+
+def test_much_probability_on_the_other_urgent_needs_together_is_urgent() -> None:
+    ranking = (("vold_hjemme", 0.45), ("vold_pagar", 0.2), ("akutt_fare", 0.15))
+    decision = decide(signals("vold_hjemme", 0.45, *ranking))
+    assert (decision.action, decision.intent) == ("urgent_mass", "vold_pagar")
+
+
+def test_a_maybe_from_the_lexicon_is_asked_about_and_keeps_the_classifiers_need() -> None:
+    decision = decide(signals("nedstemthet", 0.9, lexicon_level="maybe", lexicon_live_maybe=True))
+    assert (decision.intent, decision.need_hint) == (CHECK_INTENT, "nedstemthet")
+
+
+def test_a_story_from_the_past_is_not_asked_about() -> None:
+    decision = decide(signals("seksuelle_overgrep", 0.9, lexicon_level="maybe", lexicon_live_maybe=False))
+    assert (decision.action, decision.intent) == ("none", "seksuelle_overgrep")
+
+
+def test_a_sure_classifier_is_not_second_guessed_by_an_unlikely_urgent_runner_up() -> None:
+    decision = decide(signals("selvskading", 0.75, ("selvskading", 0.75), ("selvskading_akutt", 0.2)))
+    assert (decision.action, decision.intent) == ("none", "selvskading")
+
+
+def test_another_language_gets_the_bilingual_message_not_the_classifiers_guess() -> None:
+    decision = decide(signals("overdose", 0.9, language="other"))
+    assert (decision.action, decision.intent) == ("other_language", "other_language")
+
+
+def test_danger_words_of_another_language_are_urgent() -> None:
+    decision = decide(signals("other_language", 1.0, language="other", foreign_need="vold_pagar"))
+    assert (decision.action, decision.intent) == ("foreign", "vold_pagar")
+
+
+def test_a_lexicon_hit_in_a_foreign_message_is_still_urgent() -> None:
+    decision = decide(signals("greet", 0.9, language="other", lexicon_level="urgent", lexicon_need="selvmordstanker"))
+    assert decision.intent == "selvmordstanker"
+
+
+def test_nothing_to_worry_about_leaves_the_classifier_alone() -> None:
+    decision = decide(signals("angst_uro", 0.8))
+    assert (decision.action, decision.intent, decision.changed) == ("none", "angst_uro", False)
