@@ -75,7 +75,9 @@ class VeiviserAction(Action, ABC):  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 - the young person must get an answer whatever failed
             # The type and place only: an exception's message can repeat slot values or what was written.
             logger.error("%s failed with %s at %s", self.name(), type(exc).__name__, _where(exc))
-            dispatcher.utter_message(text=STATIC_FALLBACK[_safe_lang(tracker)])
+            lang = _safe_lang(tracker)
+            dispatcher.utter_message(text=STATIC_FALLBACK[lang])
+            _cached_general_doors(dispatcher, lang)
             return []
 
 
@@ -275,6 +277,15 @@ def present_doors(
         SlotSet("doors_shown", True),
         SlotSet("age_asked", age_asked or asking),
     ]
+
+
+def _cached_general_doors(dispatcher: CollectingDispatcher, lang: str) -> None:
+    """The cached national doors for anyone, after the static fallback: never a reply without a door (principle 3)."""
+    try:
+        result = national_cache().route(GENERAL_NEED, None, lang)
+        dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, arrange_doors(result.doors)))
+    except Exception:  # noqa: BLE001 - the static text with the numbers has been said; the cards are a bonus
+        logger.error("the cached national doors could not be read either")
 
 
 def _age(tracker: Tracker) -> int | None:

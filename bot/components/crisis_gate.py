@@ -19,6 +19,7 @@ lab), the foreign entry if any, what the gate did and why, and the classifier's 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -49,7 +50,7 @@ class CrisisGate(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Defaults: the repository's lexicons and the thresholds of components.urgency.Thresholds."""
-        return {"lexicon_path": None, "foreign_lexicon_path": None, "urgent_mass": Thresholds().urgent_mass}
+        return {"lexicon_path": None, "foreign_lexicon_path": None, **asdict(Thresholds())}
 
     def __init__(
         self, config: dict[str, Any], lexicon: Lexicon | None = None, foreign: ForeignLexicon | None = None
@@ -58,7 +59,7 @@ class CrisisGate(GraphComponent):
         self.config = {**self.get_default_config(), **config}
         self.lexicon = lexicon or cached_lexicon(self.config["lexicon_path"])
         self.foreign = foreign or cached_foreign_lexicon(self.config["foreign_lexicon_path"])
-        self.thresholds = Thresholds(urgent_mass=float(self.config["urgent_mass"]))
+        self.thresholds = Thresholds(**{name: float(self.config[name]) for name in asdict(Thresholds())})
 
     @classmethod
     def create(
@@ -101,6 +102,7 @@ class CrisisGate(GraphComponent):
             and any(s.level == "maybe" and not s.past and s.need in ASKED_ABOUT for s in hit.matched),
             foreign_need=foreign.need if foreign is not None else None,
             language=confident_language,
+            words=len(text.split()),
         )
         decision = decide(signals, self.thresholds)
         if decision.changed and decision.intent is not None:

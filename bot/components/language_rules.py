@@ -99,8 +99,9 @@ EN_AFTER_I = EN_MARKERS | frozenset(
     "feel want need am think know cant dont keep just have had got get was wish hate cut took love miss "
     "live really never always cried go went".split()
 )
-# Latin letters Norwegian never uses (Polish, Czech, Lithuanian, Turkish, Spanish, German ...).
-FOREIGN_LATIN = frozenset("ąćęłńśźżřčšžěůťďňğşıőűñßçãõėųūįė")
+# Latin letters Norwegian never uses (Polish, Czech, Lithuanian, Turkish, Spanish, German, Albanian,
+# Azerbaijani, Vietnamese ...). Not é, è, ó, à, ü, ö, ä: Norwegian borrows those (kafé, idé, München).
+FOREIGN_LATIN = frozenset("ąćęłńśźżřčšžěůťďňğşıőűñßçãõėųūįėëəăâđêôơưằắẳẵặầấẩẫậềếểễệồốổỗộờớởỡợừứửữựạẹịọụỵảẻỉỏủỷẽĩũỹ")
 NORWEGIAN_LETTERS = frozenset("æøå")
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -252,6 +253,9 @@ def detect_language(text: str, use_langdetect: bool = True) -> LanguageGuess:
     if family == "other" and sure and ev.en < 2 and norwegian == 0 and ev.words >= 3:
         return LanguageGuess("other", probability, "langdetect", True)
     if ev.foreign_latin >= 2 and ev.letters >= 5 and norwegian == 0 and ev.en == 0:
+        return LanguageGuess("other", ev.foreign_latin / ev.letters, "letters", True)
+    # One such letter is enough in a message of several words without a single Norwegian or English word.
+    if ev.foreign_latin >= 1 and ev.letters >= 10 and ev.words >= 3 and norwegian == 0 and ev.en == 0:
         return LanguageGuess("other", ev.foreign_latin / ev.letters, "letters", True)
 
     # 5. Not enough to go on: Norwegian is the prior, and the conversation keeps its language.

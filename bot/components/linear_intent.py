@@ -51,7 +51,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],
             "char_min_df": 2,
-            "alpha": 1e-5,
+            "alpha": 3e-6,
             "epochs": 50,
             "random_seed": 7,
             "ranking_length": 10,

@@ -6,17 +6,26 @@ The order of the rules is the order of importance (design/safety.md, rules 1 and
 1. ``foreign``: a danger entry of another language (crisis_lexicon_other.yml) -> that urgent need. The reply
    is the urgent one in Norwegian and English (the message is marked as another language).
 2. ``override`` / ``confirmed``: the Norwegian/English lexicon says "urgent" -> its urgent need (or the
-   classifier's own urgent need when it agrees). Recall first: a lexicon hit is never questioned.
+   classifier's own urgent need when it agrees). Recall first: a lexicon hit is never ignored. Words of
+   taking one's life always count; words of violence, overdose or danger, which are so often figurative
+   ("matteprøven kommer til å drepe meg", "eg skal drepe deg i mario kart", "overdose av netflix"), are
+   asked about directly instead (``check``) when the classifier is sure (``lexicon_doubt``) that the message
+   is about something else and gives the urgent needs almost nothing (below ``doubt_mass``).
 3. ``other_language``: confidently another language and nothing above -> the bilingual message with the
    numbers. The classifier cannot read such a message, so its guess (even an urgent one) is dropped.
 4. ``classifier``: the classifier's top intent is urgent -> urgent.
-5. The classifier puts at least ``urgent_mass`` of its probability on the urgent needs together, though its
-   top intent is not urgent: ``check`` when the likeliest urgent need is about taking one's life (asking is
-   what crisis lines do), otherwise ``urgent_mass`` with that urgent need (violence, overdose, assault or other
-   danger: recall first, no question before the numbers).
-6. ``check``: the lexicon's "maybe" about taking one's life or self-harm ("orker ikke mer", "vil bare
-   forsvinne", "jeg kutter meg"), when it is not only a story from the past.
-7. ``none``: the classifier's answer stands (a need, small talk or the fallback).
+5. ``urgent_mass``: the classifier puts at least ``urgent_mass`` of its probability on the urgent needs
+   together, though its top intent is not urgent -> the likeliest urgent need.
+6. The lexicon's "maybe" about taking one's life or self-harm ("orker ikke mer", "vil bare forsvinne",
+   "jeg kutter meg"), not only a story from the past: ``urgent_mass`` when the classifier also gives taking
+   one's life at least ``maybe_confirmed`` (two weak signals agree), else ``check``.
+7. ``check``: the classifier alone gives taking one's life at least ``check_from``.
+8. ``smalltalk_unsure``: a small-talk intent the classifier is unsure of (below ``smalltalk_sure``) while a
+   need is likely enough (``need_floor``) -> the fallback, which shows doors and buttons for the needs:
+   "stemmer i hodet" is not "ja", and principle 3 says a need message never goes without a door. So is an
+   age or a municipality read from a longer message (more than ``answer_words`` words): "eg er 19, bur i
+   Ålesund og ..." is about something the classifier did not recognise.
+9. ``none``: the classifier's answer stands (a need, small talk or the fallback).
 
 ``check`` means: 116 123 and 113 first and one direct question (intent ``check_risk``); the need whose doors
 follow a "no" travels along as ``need_hint``.
@@ -24,7 +33,7 @@ follow a "no" travels along as ``need_hint``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,17 +44,33 @@ FALLBACK_INTENT = "nlu_fallback"
 # The need whose doors follow a "no" when nothing better is known: low mood is what ambiguous messages are about.
 CHECK_DEFAULT_NEED = "nedstemthet"
 # Ambiguity about these is asked about directly; about the other urgent needs it is treated as urgent.
-ASKED_ABOUT = frozenset({"selvmordstanker", "selvskading_akutt"})
+ASKED_ABOUT = frozenset({"selvmordstanker"})
 
-Action = Literal["foreign", "override", "confirmed", "other_language", "classifier", "urgent_mass", "check", "none"]
+Action = Literal[
+    "foreign", "override", "confirmed", "other_language", "classifier", "urgent_mass", "check", "smalltalk_unsure",
+    "none",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """The classifier's probabilities that make a message urgent or ambiguous (bench/README.md says how chosen)."""
 
-    # The urgent needs together at least this likely: urgent, or asked about (rule 5).
+    # Rule 5: the urgent needs together at least this likely.
     urgent_mass: float = 0.3
+    # Rule 6: with the lexicon's "maybe", taking one's life (or self-harm with it) at least this likely.
+    maybe_confirmed: float = 0.1
+    # Rule 7: taking one's life at least this likely from the classifier alone.
+    check_from: float = 0.2
+    # Rule 8: small talk surer than this is small talk; below it, a need at least ``need_floor`` likely wins.
+    smalltalk_sure: float = 0.5
+    need_floor: float = 0.1
+    # Rule 2: a classifier this sure of a need or small talk, with the urgent needs below ``doubt_mass``,
+    # makes a lexicon hit a question instead of the crisis reply.
+    lexicon_doubt: float = 0.9
+    doubt_mass: float = 0.05
+    # Rule 8: an answer to "how old are you?" or "where do you live?" has at most this many words.
+    answer_words: float = 6
 
 
 @dataclass(frozen=True)
@@ -60,6 +85,7 @@ class Signals:
     lexicon_live_maybe: bool = False  # a "maybe" about taking one's life or self-harm, not only a past story
     foreign_need: str | None = None
     language: str | None = None  # the confident language code, or None when not sure
+    words: int = 0  # how many words the message has
 
 
 @dataclass(frozen=True)
@@ -89,32 +115,45 @@ def decide(signals: Signals, thresholds: Thresholds | None = None) -> Decision:
     intent, confidence = signals.intent, signals.confidence
     if signals.foreign_need is not None:
         return Decision("foreign", signals.foreign_need, 1.0, reasons=("danger words of another language",))
+    mass, likeliest = _mass(signals.ranking, URGENT_NEEDS)
     if signals.lexicon_level == "urgent" and signals.lexicon_need is not None:
         if intent in URGENT_NEEDS:
             return Decision("confirmed", intent, confidence, reasons=("lexicon and classifier agree",))
+        doubted = signals.lexicon_need not in ASKED_ABOUT and intent != FALLBACK_INTENT
+        if doubted and confidence >= limits.lexicon_doubt and mass < limits.doubt_mass:
+            hint = _hint_or(intent, _need_hint(signals.ranking))
+            return Decision("check", CHECK_INTENT, confidence, hint, ("lexicon: urgent, classifier: sure it is not",))
         return Decision("override", signals.lexicon_need, 1.0, reasons=("lexicon: urgent",))
     if signals.language == "other":
         return Decision("other_language", OTHER_LANGUAGE_INTENT, 1.0, reasons=("another language",))
     if intent in URGENT_NEEDS:
         return Decision("classifier", intent, confidence, reasons=("classifier: urgent",))
     hint = _hint_or(intent, _need_hint(signals.ranking))
-    mass, likeliest = _urgent_mass(signals.ranking)
     if likeliest is not None and mass >= limits.urgent_mass:
-        if likeliest in ASKED_ABOUT:
-            return Decision("check", CHECK_INTENT, mass, hint, ("classifier: maybe about taking one's life",))
         return Decision("urgent_mass", likeliest, mass, reasons=("classifier: the urgent needs together",))
+    life, life_need = _mass(signals.ranking, ASKED_ABOUT)
     if signals.lexicon_level == "maybe" and signals.lexicon_live_maybe:
+        if life_need is not None and life >= limits.maybe_confirmed:
+            return Decision("urgent_mass", life_need, life, reasons=("lexicon: maybe, and the classifier agrees",))
         return Decision("check", CHECK_INTENT, 1.0, hint, ("lexicon: maybe",))
+    if life >= limits.check_from:
+        return Decision("check", CHECK_INTENT, life, hint, ("classifier: maybe about taking one's life",))
+    if intent in ANSWERS and signals.words > limits.answer_words:
+        return Decision("smalltalk_unsure", FALLBACK_INTENT, confidence, reasons=("an answer, but a long message",))
+    if intent in SMALL_TALK and confidence < limits.smalltalk_sure:
+        need = next((r for r in signals.ranking if _is_other_need(r.get("name"))), None)
+        if need is not None and float(need.get("confidence") or 0.0) >= limits.need_floor:
+            return Decision("smalltalk_unsure", FALLBACK_INTENT, confidence, reasons=("small talk, unsure",))
     return Decision("none", intent, confidence)
 
 
-def _urgent_mass(ranking: Sequence[Mapping[str, Any]]) -> tuple[float, str | None]:
-    """The summed probability of the urgent needs in the ranking, and the likeliest of them."""
-    urgent = [r for r in ranking if r.get("name") in URGENT_NEEDS]
-    if not urgent:
+def _mass(ranking: Sequence[Mapping[str, Any]], needs: Collection[str]) -> tuple[float, str | None]:
+    """The summed probability of ``needs`` in the ranking, and the likeliest of them."""
+    found = [r for r in ranking if r.get("name") in needs]
+    if not found:
         return 0.0, None
-    likeliest = max(urgent, key=lambda r: float(r.get("confidence") or 0.0))
-    return sum(float(r.get("confidence") or 0.0) for r in urgent), str(likeliest["name"])
+    likeliest = max(found, key=lambda r: float(r.get("confidence") or 0.0))
+    return sum(float(r.get("confidence") or 0.0) for r in found), str(likeliest["name"])
 
 
 def _need_hint(ranking: Sequence[Mapping[str, Any]]) -> str:
@@ -131,13 +170,15 @@ def _hint_or(intent: str | None, hint: str) -> str:
 
 
 # Conversation intents and the pseudo-intents are not needs; everything else the classifier knows is.
-_NOT_NEEDS = frozenset(
+SMALL_TALK = frozenset(
     {
         "greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "ask_human", "ask_privacy",
         "ask_what_can_you_do", "inform_kommune", "inform_age", "out_of_scope", "chitchat",
-        OTHER_LANGUAGE_INTENT, CHECK_INTENT, FALLBACK_INTENT,
     }
 )  # fmt: skip
+_NOT_NEEDS = SMALL_TALK | {OTHER_LANGUAGE_INTENT, CHECK_INTENT, FALLBACK_INTENT}
+# Answers to the assistant's questions; as long messages they are about something else.
+ANSWERS = frozenset({"inform_age", "inform_kommune"})
 
 
 def _is_other_need(name: object) -> bool:

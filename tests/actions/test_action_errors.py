@@ -9,7 +9,7 @@ import pytest
 from conftest import TrackerFactory
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from replies import texts
+from replies import doors_payload, texts
 
 from actions.actions import ActionShowDoors, VeiviserAction
 from actions.catalogue_client import RouteResult
@@ -45,6 +45,15 @@ async def test_exception_inside_an_action_gives_the_static_fallback_with_113(
     assert events == []
     [text] = texts(dispatcher)
     assert "113" in text and "116 123" in text and "116 111" in text
+
+
+async def test_a_failing_action_still_leaves_doors_from_the_cached_national_doors(
+    make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionShowDoors(BrokenCatalogue()).run(dispatcher, make_tracker(intent="angst_uro"), {})  # type: ignore[arg-type]
+
+    payload = doors_payload(dispatcher)
+    assert payload["need"] == "snakke_med_noen" and payload["doors"]
 
 
 async def test_static_fallback_speaks_the_users_language(
