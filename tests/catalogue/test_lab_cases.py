@@ -34,7 +34,7 @@ def test_empty_cells_are_unknown_values() -> None:
 
 
 def test_problems_name_their_line_and_column() -> None:
-    text = f"{HEADER}\nok\tsorg\t\tfalse\t\t\t\t\n\tsorg\t\tkanskje\t123\tung\tde\t\nfor få\tsorg\n"
+    text = f"{HEADER}\nok\tsorg\t\tfalse\t\t\t\t\n\tsorg\t\tkanskje\t123\tung\tDeutsch\t\nfor få\tsorg\n"
     with pytest.raises(CaseFormatError) as refused:
         parse_tsv(text)
     problems = refused.value.problems
