@@ -82,7 +82,7 @@ test: ## Every check CI runs (the model trains beside the catalogue checks, whic
 
 catalogue-checks: lint typecheck audit pytest ## ruff, mypy, the dependency audit and the catalogue suite
 
-bench: install train ## Benchmarks (PARTS="e2e route training heldout" to choose); results go to bench/results/
+bench: install train ## Benchmarks (PARTS="e2e route training nlu" to choose); results go to bench/results/
 	$(BIN)/python -m bench $(PARTS)
 
 clean: ## Remove the virtual environments, local database, models and caches

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Intent F1 by 3-fold cross-validation of the whole NLU pipeline (DIET, FallbackClassifier, CrisisGate),
+# Intent F1 by 3-fold cross-validation of the whole NLU pipeline (the linear intent classifier, FallbackClassifier, CrisisGate),
 # written to bench/results/nlu_cv/ (intent_report.json and the confusion matrix). Takes about 3 trainings.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

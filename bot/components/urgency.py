@@ -10,7 +10,9 @@ The order of the rules is the order of importance (design/safety.md, rules 1 and
    taking one's life always count; words of violence, overdose or danger, which are so often figurative
    ("matteprøven kommer til å drepe meg", "eg skal drepe deg i mario kart", "overdose av netflix"), are
    asked about directly instead (``check``) when the classifier is sure (``lexicon_doubt``) that the message
-   is about something else and gives the urgent needs almost nothing (below ``doubt_mass``).
+   is about something else and gives the urgent needs almost nothing (below ``doubt_mass``). Not when what
+   it is sure of is the same trouble without the danger now (``NOT_NOW``: violence at home for violence now):
+   then the topic is real, and "now" is exactly what the lexicon sees and the classifier may miss.
 3. ``other_language``: confidently another language and nothing above -> the bilingual message with the
    numbers. The classifier cannot read such a message, so its guess (even an urgent one) is dropped.
 4. ``classifier``: the classifier's top intent is urgent -> urgent.
@@ -45,6 +47,13 @@ FALLBACK_INTENT = "nlu_fallback"
 CHECK_DEFAULT_NEED = "nedstemthet"
 # Ambiguity about these is asked about directly; about the other urgent needs it is treated as urgent.
 ASKED_ABOUT = frozenset({"selvmordstanker"})
+# Each urgent need's twin that is the same trouble not happening now (data/rasa/nlu/LABELLING.md).
+NOT_NOW: Mapping[str, frozenset[str]] = {
+    "vold_pagar": frozenset({"vold_hjemme", "kjaerestevold"}),
+    "overgrep_nylig": frozenset({"seksuelle_overgrep"}),
+    "selvskading_akutt": frozenset({"selvskading"}),
+    "overdose": frozenset({"rus_egen", "rus_familie"}),
+}
 
 Action = Literal[
     "foreign", "override", "confirmed", "other_language", "classifier", "urgent_mass", "check", "smalltalk_unsure",
@@ -119,7 +128,8 @@ def decide(signals: Signals, thresholds: Thresholds | None = None) -> Decision:
     if signals.lexicon_level == "urgent" and signals.lexicon_need is not None:
         if intent in URGENT_NEEDS:
             return Decision("confirmed", intent, confidence, reasons=("lexicon and classifier agree",))
-        doubted = signals.lexicon_need not in ASKED_ABOUT and intent != FALLBACK_INTENT
+        twin = intent in NOT_NOW.get(signals.lexicon_need, ())
+        doubted = signals.lexicon_need not in ASKED_ABOUT and intent != FALLBACK_INTENT and not twin
         if doubted and confidence >= limits.lexicon_doubt and mass < limits.doubt_mass:
             hint = _hint_or(intent, _need_hint(signals.ranking))
             return Decision("check", CHECK_INTENT, confidence, hint, ("lexicon: urgent, classifier: sure it is not",))

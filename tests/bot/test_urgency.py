@@ -27,6 +27,13 @@ def test_words_of_violence_the_classifier_is_sure_are_figurative_are_asked_about
     assert (decision.action, decision.intent, decision.need_hint) == ("check", CHECK_INTENT, "skolestress")
 
 
+def test_danger_now_the_classifier_reads_as_the_same_trouble_not_now_is_urgent() -> None:
+    # "far min slår løs på mor mi": the classifier is sure of violence at home; the lexicon sees it is now.
+    ranking = (("vold_hjemme", 0.95), ("familiekonflikt", 0.03))
+    decision = decide(signals("vold_hjemme", 0.95, *ranking, lexicon_level="urgent", lexicon_need="vold_pagar"))
+    assert (decision.action, decision.intent) == ("override", "vold_pagar")
+
+
 def test_words_of_taking_ones_life_are_urgent_however_sure_the_classifier_is() -> None:
     ranking = (("nedstemthet", 0.9), ("angst_uro", 0.05))
     decision = decide(signals("nedstemthet", 0.9, *ranking, lexicon_level="urgent", lexicon_need="selvmordstanker"))
