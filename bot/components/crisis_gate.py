@@ -31,6 +31,7 @@ from rasa_patches import install as install_rasa_patches
 
 from components.crisis_lexicon import CrisisHit, Lexicon, cached_lexicon
 from components.foreign_lexicon import ForeignHit, ForeignLexicon, cached_foreign_lexicon
+from components.linear_intent import KNOWN_WORDS
 from components.urgency import ASKED_ABOUT, Decision, Signals, Thresholds, decide
 
 # CrisisGate is in every Veiviser pipeline, so every Rasa process that serves Veiviser loads this module:
@@ -103,6 +104,7 @@ class CrisisGate(GraphComponent):
             foreign_need=foreign.need if foreign is not None else None,
             language=confident_language,
             words=len(text.split()),
+            known_words=message.get(KNOWN_WORDS),
         )
         decision = decide(signals, self.thresholds)
         if decision.changed and decision.intent is not None:

@@ -35,6 +35,9 @@ from components.normaliser import normalise
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intent.skops"
+# Internal (not in the parse output): how many of the message's words the classifier has seen in training.
+# CrisisGate reads it: small talk guessed from letter n-grams alone ("asdfgh qwerty") is not small talk.
+KNOWN_WORDS = "known_words"
 # Types skops does not trust by itself that a stored model of this module holds; a file with any other
 # untrusted type (tampered, or from elsewhere) is refused at load time.
 TRUSTED_TYPES = frozenset({"scipy.sparse._csr.csr_matrix"})
@@ -122,15 +125,29 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         with_text = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
         if not with_text:
             return messages
-        probabilities = self.model.predict_proba(self._features([str(m.get(TEXT)) for m in with_text]))
+        features = self._features([str(m.get(TEXT)) for m in with_text])
+        probabilities = self.model.predict_proba(features)
         classes = self.model.classes_
         limit = int(self.config["ranking_length"])
-        for message, row in zip(with_text, probabilities, strict=True):
+        known = self._known_words(features)
+        for message, row, seen in zip(with_text, probabilities, known, strict=True):
             order = np.argsort(-row)
             ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
             message.set("intent", ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[:limit] if limit > 0 else ranking, add_to_output=True)
+            message.set(KNOWN_WORDS, seen)
         return messages
+
+    def _known_words(self, features: list[str]) -> list[int | None]:
+        """For each normalised text, how many of its words training saw; None when it has no words at all."""
+        assert self.model is not None
+        word: TfidfVectorizer = self.model.named_steps["features"].transformer_list[0][1]
+        tokenize, vocabulary = word.build_tokenizer(), word.vocabulary_
+        counts: list[int | None] = []
+        for text in features:
+            tokens = tokenize(text.lower())
+            counts.append(sum(token in vocabulary for token in tokens) if tokens else None)
+        return counts
 
     def persist(self) -> None:
         """Store the fitted model with skops."""

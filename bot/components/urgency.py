@@ -26,7 +26,8 @@ The order of the rules is the order of importance (design/safety.md, rules 1 and
    need is likely enough (``need_floor``) -> the fallback, which shows doors and buttons for the needs:
    "stemmer i hodet" is not "ja", and principle 3 says a need message never goes without a door. So is an
    age or a municipality read from a longer message (more than ``answer_words`` words): "eg er 19, bur i
-   Ålesund og ..." is about something the classifier did not recognise.
+   Ålesund og ..." is about something the classifier did not recognise. So is unsure small talk with not one
+   word the classifier has seen ("asdfgh qwerty zxcv"): its guess came from letter n-grams alone.
 9. ``none``: the classifier's answer stands (a need, small talk or the fallback).
 
 ``check`` means: 116 123 and 113 first and one direct question (intent ``check_risk``); the need whose doors
@@ -95,6 +96,7 @@ class Signals:
     foreign_need: str | None = None
     language: str | None = None  # the confident language code, or None when not sure
     words: int = 0  # how many words the message has
+    known_words: int | None = None  # how many of them the classifier saw in training (None: no words, or not known)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def decide(signals: Signals, thresholds: Thresholds | None = None) -> Decision:
     if intent in ANSWERS and signals.words > limits.answer_words:
         return Decision("smalltalk_unsure", FALLBACK_INTENT, confidence, reasons=("an answer, but a long message",))
     if intent in SMALL_TALK and confidence < limits.smalltalk_sure:
+        if signals.known_words == 0:
+            return Decision("smalltalk_unsure", FALLBACK_INTENT, confidence, reasons=("no word it knows",))
         need = next((r for r in signals.ranking if _is_other_need(r.get("name"))), None)
         if need is not None and float(need.get("confidence") or 0.0) >= limits.need_floor:
             return Decision("smalltalk_unsure", FALLBACK_INTENT, confidence, reasons=("small talk, unsure",))

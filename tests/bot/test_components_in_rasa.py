@@ -283,6 +283,11 @@ def test_pipeline_the_linear_classifier_is_trained_stored_and_loaded(parse: Any)
 
 
 @pytest.mark.slow
+def test_pipeline_the_count_of_known_words_stays_out_of_the_parse_result(parse: Any) -> None:
+    assert "known_words" not in parse("hei på deg")
+
+
+@pytest.mark.slow
 def test_pipeline_reads_the_age_and_the_municipality(parse: Any) -> None:
     result = parse("jeg er 16 og bor i Bodø og er så trist")
     assert {e["entity"]: e["value"] for e in result["entities"] if e["extractor"] == "ContextReader"} == {

@@ -81,6 +81,16 @@ def test_sure_small_talk_stays_small_talk() -> None:
     assert decide(signals("greet", 0.9, ("greet", 0.9), ("ensomhet", 0.05))).intent == "greet"
 
 
+def test_unsure_small_talk_without_one_known_word_gets_the_fallback() -> None:
+    decision = decide(signals("chitchat", 0.26, ("chitchat", 0.26), ("kropp_helse", 0.07), known_words=0))
+    assert (decision.action, decision.intent) == ("smalltalk_unsure", "nlu_fallback")
+
+
+def test_unsure_small_talk_with_a_known_word_stays_small_talk() -> None:
+    decision = decide(signals("chitchat", 0.26, ("chitchat", 0.26), ("kropp_helse", 0.07), known_words=1))
+    assert decision.intent == "chitchat"
+
+
 def test_a_maybe_from_the_lexicon_alone_is_asked_about_and_keeps_the_classifiers_need() -> None:
     decision = decide(signals("nedstemthet", 0.9, lexicon_level="maybe", lexicon_live_maybe=True))
     assert (decision.intent, decision.need_hint) == (CHECK_INTENT, "nedstemthet")
