@@ -31,6 +31,7 @@ HELDOUT = ROOT / "tests" / "data"
 # first; together they are "the project's held-out sets".
 FILES = (
     "understanding_heldout.tsv",
+    "confirmation_heldout.tsv",
     "crisis_heldout.tsv",
     "nlu_heldout.tsv",
     "other_language_heldout.tsv",
