@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Under the catalogue's .venv (no Rasa, no langdetect) only the pure lexicon tests can run.
 collect_ignore = []
 if importlib.util.find_spec("rasa") is None:
-    collect_ignore += ["test_components_in_rasa.py", "test_rasa_patches.py", "tracker_db.py"]
+    collect_ignore += ["test_components_in_rasa.py", "test_linear_intent.py", "test_rasa_patches.py", "tracker_db.py"]
     collect_ignore += ["test_redacting_store.py", "test_retention.py", "test_channels.py", "test_lock_store.py"]
 if importlib.util.find_spec("langdetect") is None:
     collect_ignore.append("test_language.py")
