@@ -67,6 +67,17 @@ def test_a_question_about_cannabis_is_not_an_emergency(stack: Stack) -> None:
     assert (payload["need"], payload["urgency"]) == ("rus_egen", "snart")
 
 
+def test_violence_at_home_that_is_not_happening_now_gets_the_doors_for_violence_at_home(stack: Stack) -> None:
+    payload = doors_payload(stack.say("pappa slår meg når han blir sint, ikke nå, men nesten hver helg"))
+    assert (payload["need"], payload["urgency"]) == ("vold_hjemme", "haster")
+
+
+def test_violence_happening_now_is_urgent(stack: Stack) -> None:
+    reply = stack.say("far min slår løs på mor mi no og eg er redd han tek meg etterpå")
+    assert EMERGENCY.search(first_text(reply))
+    assert doors_payload(reply)["urgency"] == "akutt"
+
+
 def test_an_ambiguous_signal_gets_116_123_and_113_first_then_one_direct_question(stack: Stack) -> None:
     reply = stack.say("vil bare forsvinne")
     said = texts(reply)
