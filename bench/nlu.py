@@ -32,6 +32,7 @@ HELDOUT = ROOT / "tests" / "data"
 FILES = (
     "understanding_heldout.tsv",
     "confirmation_heldout.tsv",
+    "final_check_heldout.tsv",
     "crisis_heldout.tsv",
     "nlu_heldout.tsv",
     "other_language_heldout.tsv",
