@@ -52,8 +52,8 @@ serve-catalogue: setup ## Start only the catalogue
 	$(BIN)/veiviser serve
 
 lint: install ## ruff over every Python folder
-	$(BIN)/ruff check service_catalog actions bot tests bench
-	$(BIN)/ruff format --check service_catalog actions bot tests bench
+	$(BIN)/ruff check service_catalog actions bot tests bench testing
+	$(BIN)/ruff format --check service_catalog actions bot tests bench testing
 
 typecheck: install install-rasa ## mypy: strict for the catalogue, the action server and the Rasa extensions in bot/
 	$(BIN)/mypy service_catalog

@@ -27,9 +27,7 @@ from sqlmodel import Session
 
 from bench import report
 from bench.load import LevelResult, percentiles, summarise
-from bench.local_servers import postgres_reachable, temporary_database
 from bench.profiling import PySpy
-from bench.stack import ROOT, start, stop_all, wait_until_up
 from service_catalog.config import get_settings
 from service_catalog.db import make_engine
 from service_catalog.migrate import upgrade
@@ -37,6 +35,8 @@ from service_catalog.route_answer import answer_route
 from service_catalog.route_cache import route_cache
 from service_catalog.seed import seed
 from service_catalog.vocabulary import get_vocabulary
+from testing.local_servers import postgres_reachable, temporary_database
+from testing.processes import ROOT, start, stop_all, wait_until_up
 
 QUERIES: list[dict[str, str]] = [
     {"need": "angst_uro", "kommune": "9999", "age": "15"},
@@ -76,7 +76,7 @@ def _prepare(url: str) -> None:
 @contextmanager
 def server(url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """uvicorn with one worker on a free port, as ``veiviser serve`` runs it."""
-    from bench.stack import free_port
+    from testing.processes import free_port
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "VEIVISER_ENVIRONMENT": "test"}

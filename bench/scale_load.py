@@ -30,8 +30,8 @@ from sqlalchemy import create_engine, text
 
 from bench import report, stack
 from bench.e2e_load import VEIVISER_SCRIPTS, Pause, run_level, warm_up
-from bench.local_servers import database_url, temporary_database
 from bench.memory import PeakMemory
+from testing.local_servers import database_url, temporary_database
 
 REDIS_LOCK_DB = 11
 INSTANCES = (1, 2)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,9 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from testing.processes import ROOT, free_port, start, stop_all, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 VEIVISER_BIN = ROOT / ".venv" / "bin" / "veiviser"
 PLAIN_RASA_DIR = ROOT / "var" / "bench" / "plain-rasa"
@@ -28,47 +26,6 @@ RASA_ENV = {
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "TF_CPP_MIN_LOG_LEVEL": "2",
 }
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(url: str, seconds: float, proc: subprocess.Popen[bytes]) -> None:
-    """Poll ``url`` until it answers 200; fail early when the process has died."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process for {url} exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
-def start(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
-    """Start one process with its output in ``log``."""
-    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT)
-
-
-def stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
-    """Terminate, then kill what is still running after 20 s."""
-    for proc in processes.values():
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in processes.values():
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @dataclass

@@ -12,12 +12,12 @@ from rest_stack import stack  # noqa: F401 - the whole stack, shared by the conv
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bench.local_servers import postgres_reachable, temporary_database
 from service_catalog.config import get_settings
 from service_catalog.db import get_engine, get_session, make_engine
 from service_catalog.main import app
 from service_catalog.migrate import upgrade
 from service_catalog.ratelimit import get_counter
+from testing.local_servers import postgres_reachable, temporary_database
 
 os.environ.setdefault("VEIVISER_ENVIRONMENT", "test")
 # Tests that need the Rasa side run in their own steps of `make test` (see the Makefile): the stack

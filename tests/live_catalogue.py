@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.stack import free_port, start, stop_all, wait_until_up
+from testing.processes import free_port, start, stop_all, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 VEIVISER = Path(sys.executable).parent / "veiviser"

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.stack import free_port, start, stop_all, wait_until_up
+from testing.processes import free_port, start, stop_all, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"

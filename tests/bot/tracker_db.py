@@ -11,7 +11,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from redacting_store import RedactingTrackerStore
 
-from bench.local_servers import admin_url, postgres_reachable, temporary_database
+from testing.local_servers import admin_url, postgres_reachable, temporary_database
 
 # Rasa's SQLAlchemy 1.4 store talks to PostgreSQL through psycopg2 (the plain "postgresql" scheme).
 POSTGRES_ADMIN_URL = admin_url("postgresql")

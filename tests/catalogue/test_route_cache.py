@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bench.local_servers import postgres_reachable, temporary_database
 from service_catalog.config import get_settings
 from service_catalog.db import get_session, make_engine
 from service_catalog.main import create_app
 from service_catalog.migrate import upgrade
 from service_catalog.route_cache import route_cache
+from testing.local_servers import postgres_reachable, temporary_database
 
 ROUTE = "/api/v1/route"
 ANGST_15 = {"need": "angst_uro", "kommune": "9999", "age": 15, "at": "2026-11-23T10:00:00+01:00"}

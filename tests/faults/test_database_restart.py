@@ -25,7 +25,7 @@ import pytest
 from live_catalogue import catalogue_env, prepare, serving, token
 from sqlalchemy import create_engine, text
 
-from bench.local_servers import POSTGRES_ADMIN_URL, postgres_reachable, temporary_database
+from testing.local_servers import POSTGRES_ADMIN_URL, postgres_reachable, temporary_database
 
 pytestmark = [
     pytest.mark.postgres,

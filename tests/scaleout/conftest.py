@@ -12,7 +12,7 @@ import pytest
 import redis
 from rest_stack import Stack, launch
 
-from bench.local_servers import postgres_reachable, redis_reachable, temporary_database
+from testing.local_servers import postgres_reachable, redis_reachable, temporary_database
 
 REDIS_LOCK_DB = 13
 REDIS_RATE_DB = 14

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from live_catalogue import PASSWORD, catalogue_env, prepare, serving
 
-from bench.local_servers import redis_reachable
+from testing.local_servers import redis_reachable
 
 LIMITS = {
     "VEIVISER_LOGIN_RATE_PER_ADDRESS": "6",
