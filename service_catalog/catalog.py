@@ -6,9 +6,9 @@ Functions add to the session and flush; the caller commits, so that one import i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from service_catalog.models import (
     Service,
     ServiceArea,
 )
+from service_catalog.models.municipality import DoorAbsenceIn
 from service_catalog.models.routing_rule import RoutingRuleIn
 from service_catalog.models.service import (
     Address,
@@ -284,6 +285,54 @@ def rule_data(rule: RoutingRuleIn | RoutingRule) -> dict[str, Any]:
         "age_max": rule.age_max,
         "note": rule.note,
     }
+
+
+# A row of a table that is replaced whole for a scope.
+Row = TypeVar("Row", RoutingRule, DoorAbsence)
+
+
+def absence_data(absence: DoorAbsenceIn | DoorAbsence) -> dict[str, Any]:
+    """A door a municipality lacks, as plain data (audit snapshots, comparisons)."""
+    return {
+        "door": absence.door,
+        "note": absence.note,
+        "source": absence.source,
+        "last_verified": absence.last_verified.isoformat(),
+    }
+
+
+def replace_and_audit(
+    session: Session,
+    *,
+    old: Sequence[Row],
+    new: Sequence[Row],
+    data: Callable[[Row], dict[str, Any]],
+    table: str,
+    actor: str,
+    action: str,
+    entity: str,
+    kommunenummer: str | None,
+) -> None:
+    """Replace a scope's whole table (routing rules, absent doors) and record one audit entry of before and after.
+
+    The one write path of the admin API, the maintainer pages and the importer; the caller commits or rolls back.
+    """
+    before = {table: [data(row) for row in old]}
+    for row in old:
+        session.delete(row)
+    session.flush()  # unique keys such as (kommune, door): the old rows go before the new ones arrive
+    session.add_all(new)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=kommunenummer or "national",
+        kommunenummer=kommunenummer,
+        before=before,
+        after={table: [data(row) for row in new]},
+    )
 
 
 def rules_for_need(session: Session, need: str, kommunenummer: str | None) -> list[RoutingRule]:

@@ -22,8 +22,9 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from service_catalog.catalog import (
-    audit,
+    absence_data,
     audit_service,
+    replace_and_audit,
     rule_data,
     scope_rules,
     service_to_in,
@@ -198,17 +199,8 @@ def _rule_table(rules: Sequence[RoutingRuleIn | RoutingRule]) -> list[dict[str, 
     return sorted((rule_data(r) for r in rules), key=_rule_order)
 
 
-def _absence_data(absence: DoorAbsenceIn | DoorAbsence) -> dict[str, Any]:
-    return {
-        "door": absence.door,
-        "note": absence.note,
-        "source": absence.source,
-        "last_verified": absence.last_verified.isoformat(),
-    }
-
-
 def _absence_table(absences: Sequence[DoorAbsenceIn | DoorAbsence]) -> list[dict[str, Any]]:
-    return sorted((_absence_data(a) for a in absences), key=lambda a: str(a["door"]))
+    return sorted((absence_data(a) for a in absences), key=lambda a: str(a["door"]))
 
 
 # ---------------------------------------------------------------- writing
@@ -241,44 +233,32 @@ def apply_import(session: Session, doc: CatalogueDocument, *, actor: str, replac
 def _replace_rules(
     session: Session, kommune: str | None, old: list[RoutingRule], new: list[RoutingRuleIn], actor: str
 ) -> None:
-    before = {"rules": [rule_data(r) for r in old]}
-    for rule in old:
-        session.delete(rule)
-    session.flush()
-    for rule_in in new:
-        session.add(RoutingRule(**rule_data(rule_in), kommunenummer=kommune))
-    session.flush()
-    audit(
+    replace_and_audit(
         session,
+        old=old,
+        new=[RoutingRule(**rule_data(rule_in), kommunenummer=kommune) for rule_in in new],
+        data=rule_data,
+        table="rules",
         actor=actor,
         action="import.routing",
         entity="routing_rules",
-        entity_id=kommune or "national",
         kommunenummer=kommune,
-        before=before,
-        after={"rules": [rule_data(r) for r in new]},
     )
 
 
 def _replace_absences(
     session: Session, kommune: str, old: list[DoorAbsence], new: list[DoorAbsenceIn], actor: str
 ) -> None:
-    before = {"absent_doors": [_absence_data(a) for a in old]}
-    for absence in old:
-        session.delete(absence)
-    session.flush()  # the (kommune, door) pair is unique: old rows go before new ones arrive
-    for absence_in in new:
-        session.add(DoorAbsence(**absence_in.model_dump(), kommunenummer=kommune))
-    session.flush()
-    audit(
+    replace_and_audit(
         session,
+        old=old,
+        new=[DoorAbsence(**absence_in.model_dump(), kommunenummer=kommune) for absence_in in new],
+        data=absence_data,
+        table="absent_doors",
         actor=actor,
         action="import.absent_doors",
         entity="door_absences",
-        entity_id=kommune,
         kommunenummer=kommune,
-        before=before,
-        after={"absent_doors": [_absence_data(a) for a in new]},
     )
 
 

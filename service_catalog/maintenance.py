@@ -212,23 +212,17 @@ def replace_rules(
     repeated = next((b for i, b in enumerate(bands) if b in bands[:i]), None)
     if repeated is not None:
         raise Unprocessable(f"two rules for '{repeated[0]}' with the same age band; keep one")
-    old = catalog.scope_rules(session, scope)
-    before = {"rules": [catalog.rule_data(r) for r in old]}
-    for row in old:
-        session.delete(row)
-    session.flush()
     new = [RoutingRule(**rule.model_dump(), kommunenummer=scope) for rule in rules]
-    session.add_all(new)
-    session.flush()
-    catalog.audit(
+    catalog.replace_and_audit(
         session,
+        old=catalog.scope_rules(session, scope),
+        new=new,
+        data=catalog.rule_data,
+        table="rules",
         actor=maintainer.username,
         action="routing.replace",
         entity="routing_rules",
-        entity_id=scope or "national",
         kommunenummer=scope,
-        before=before,
-        after={"rules": [catalog.rule_data(r) for r in new]},
     )
     session.commit()
     return new

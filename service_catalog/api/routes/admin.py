@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -275,23 +275,17 @@ def replace_absent_doors(
     repeated = next((d for i, d in enumerate(doors) if d in doors[:i]), None)
     if repeated is not None:
         raise Unprocessable(f"'{repeated}' is listed twice")
-    old = _absences(session, kommune)
-    before = {"absent_doors": [_absence_data(a) for a in old]}
-    for row in old:
-        session.delete(row)
-    session.flush()  # (kommune, door) is unique: the old rows go before the new ones arrive
     new = [DoorAbsence(**a.model_dump(), kommunenummer=kommune) for a in absences]
-    session.add_all(new)
-    session.flush()
-    catalog.audit(
+    catalog.replace_and_audit(
         session,
+        old=_absences(session, kommune),
+        new=new,
+        data=catalog.absence_data,
+        table="absent_doors",
         actor=maintainer.username,
         action="absent_doors.replace",
         entity="door_absences",
-        entity_id=kommune,
         kommunenummer=kommune,
-        before=before,
-        after={"absent_doors": [_absence_data(a) for a in new]},
     )
     session.commit()
     return [DoorAbsencePublic.model_validate(a, from_attributes=True) for a in new]
@@ -300,15 +294,6 @@ def replace_absent_doors(
 def _absences(session: Session, kommune: str) -> list[DoorAbsence]:
     stmt = select(DoorAbsence).where(DoorAbsence.kommunenummer == kommune).order_by(DoorAbsence.door)
     return list(session.exec(stmt).all())
-
-
-def _absence_data(absence: DoorAbsence) -> dict[str, Any]:
-    return {
-        "door": absence.door,
-        "note": absence.note,
-        "source": absence.source,
-        "last_verified": absence.last_verified.isoformat(),
-    }
 
 
 # ---------------------------------------------------------------- import and export
