@@ -106,7 +106,8 @@ def _email(value: str) -> str:
     return value
 
 
-def _slug(value: str) -> str:
+def check_slug(value: str) -> str:
+    """A service key: lowercase letters a-z, digits and single hyphens."""
     if not _SLUG.fullmatch(value):
         raise ValueError("use lowercase letters a-z, digits and single hyphens")
     return value
@@ -135,7 +136,7 @@ Note = Annotated[str, Field(max_length=500), AfterValidator(_paragraph)]
 Source = Annotated[str, Field(min_length=3, max_length=500), AfterValidator(_paragraph)]
 HttpsUrl = Annotated[str, Field(max_length=500), AfterValidator(_https_url)]
 Email = Annotated[str, Field(max_length=200), AfterValidator(_email)]
-Slug = Annotated[str, Field(min_length=2, max_length=80), AfterValidator(_slug)]
+Slug = Annotated[str, Field(min_length=2, max_length=80), AfterValidator(check_slug)]
 Kommunenummer = Annotated[str, BeforeValidator(_kommune)]
 LanguageCode = Annotated[str, Field(max_length=3), AfterValidator(_lang)]
 Age = Annotated[int, Field(ge=0, le=120)]

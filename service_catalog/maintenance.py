@@ -28,7 +28,7 @@ from service_catalog.interchange import CatalogueDocument, dump_csv, dump_yaml, 
 from service_catalog.models import Maintainer, Municipality, RoutingRule, Service
 from service_catalog.models.routing_rule import RoutingRuleIn
 from service_catalog.models.service import ServiceIn, ServiceUpdate
-from service_catalog.vocabulary import Scope, Vocabulary
+from service_catalog.vocabulary import Scope, Vocabulary, split_rule_door
 
 Band = tuple[str, int | None, int | None]
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".csv")
@@ -139,15 +139,38 @@ def unverified(session: Session, settings: Settings, kommuner: Sequence[str] | N
 # ---------------------------------------------------------------- routing table
 
 
-def check_first_door(vocabulary: Vocabulary, doors: Sequence[str], *, where: str = "") -> None:
-    """Refuse a rule whose first door needs a referral."""
+def check_rule_doors(
+    session: Session,
+    vocabulary: Vocabulary,
+    doors: Sequence[str],
+    scope: str | None,
+    *,
+    where: str = "",
+    more_services: Sequence[ServiceIn] = (),
+) -> None:
+    """Refuse a rule whose first door needs a referral, or that names a service the scope cannot use."""
     # Specialist doors (BUP, Statens barnehus) need a referral: a young person cannot open them first.
-    first = vocabulary.doors.get(doors[0]) if doors else None
+    first = vocabulary.doors.get(split_rule_door(doors[0])[0]) if doors else None
     if first is not None and first.specialist:
         raise Unprocessable(
             f"{where}'{first.code}' needs a referral, so it can never be the first or only door of a rule; "
             "put a first-line door (such as helsesykepleier or fastlege) before it"
         )
+    named = {key: door for door, key in map(split_rule_door, doors) if key is not None}
+    if not named:
+        return
+    usable = {s.key: s.door for s in more_services} | {
+        s.key: s.door
+        for s in session.exec(select(Service).where(col(Service.key).in_(list(named))))
+        if s.scope == Scope.national or s.kommunenummer == scope
+    }
+    for key, door in named.items():
+        if usable.get(key) != door:
+            raise Unprocessable(
+                f"{where}'{door}:{key}' names no {door} service that "
+                + ("the national table" if scope is None else f"kommune {scope}")
+                + " can use; write the service's key as it is in the catalogue, or the door code alone"
+            )
 
 
 def band(rule: RoutingRuleIn | RoutingRule) -> Band:
@@ -165,7 +188,7 @@ def create_rule(
     session: Session, maintainer: Maintainer, vocabulary: Vocabulary, scope: str | None, rule_in: RoutingRuleIn
 ) -> RoutingRule:
     """Add one routing rule to the scope."""
-    check_first_door(vocabulary, rule_in.doors)
+    check_rule_doors(session, vocabulary, rule_in.doors, scope)
     check_band_free(session, scope, band(rule_in))
     rule = RoutingRule(**rule_in.model_dump(), kommunenummer=scope)
     session.add(rule)
@@ -181,7 +204,7 @@ def update_rule(
     """Change these fields of one rule; the whole rule is checked again (ValidationError) before writing."""
     current = catalog.rule_data(rule)
     data = RoutingRuleIn.model_validate({**current, **changes})
-    check_first_door(vocabulary, data.doors)
+    check_rule_doors(session, vocabulary, data.doors, rule.kommunenummer)
     if band(data) != band(rule):
         check_band_free(session, rule.kommunenummer, band(data))
     rule.sqlmodel_update(data.model_dump())
@@ -207,7 +230,7 @@ def replace_rules(
 ) -> list[RoutingRule]:
     """Replace the whole routing table of the scope with these rules."""
     for index, rule in enumerate(rules):
-        check_first_door(vocabulary, rule.doors, where=f"rule {index + 1}: ")
+        check_rule_doors(session, vocabulary, rule.doors, scope, where=f"rule {index + 1}: ")
     bands = [band(r) for r in rules]
     repeated = next((b for i, b in enumerate(bands) if b in bands[:i]), None)
     if repeated is not None:
@@ -278,12 +301,12 @@ def check_document_scope(
         raise Unprocessable(f"the file is for {found}, but you asked for {asked}")
 
 
-def check_document_rules(vocabulary: Vocabulary, document: CatalogueDocument) -> None:
-    """Refuse a file whose routing rules start with a specialist door, naming each rule's line."""
+def check_document_rules(session: Session, vocabulary: Vocabulary, document: CatalogueDocument) -> None:
+    """Refuse a file whose routing rules break check_rule_doors, naming each rule's line."""
     problems = []
     for index, rule in enumerate(document.routing or []):
         try:
-            check_first_door(vocabulary, rule.doors)
+            check_rule_doors(session, vocabulary, rule.doors, document.kommune, more_services=document.services)
         except Unprocessable as refused:
             path = f"routing[{index}].doors"
             problems.append(ImportProblem(document.line_of(path), path, f"doors: {refused.message}"))
@@ -305,7 +328,7 @@ def import_file(
     """Check a catalogue file for the scope and plan it (dry run) or apply it, all or nothing."""
     document = read_upload(filename, content)
     check_document_scope(session, maintainer, document, scope)
-    check_document_rules(vocabulary, document)
+    check_document_rules(session, vocabulary, document)
     if dry_run:
         return plan_import(session, document, replace=replace)
     try:

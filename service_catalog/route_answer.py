@@ -11,7 +11,7 @@ from service_catalog.models.municipality import MunicipalityPublic
 from service_catalog.models.route import DoorOut, Excluded, RouteAnswer, RuleUsed
 from service_catalog.route_cache import RoutingInputs, route_cache
 from service_catalog.routing import PROBE_AGES, Rule, choose_rule, has_first_line_door, route_doors
-from service_catalog.vocabulary import Lang, Urgency, Vocabulary
+from service_catalog.vocabulary import Lang, Urgency, Vocabulary, split_rule_door
 
 # The need whose doors are added when a rule leaves nothing usable (or only specialist doors).
 FALLBACK_NEED = "snakke_med_noen"
@@ -103,7 +103,7 @@ def load_inputs(session: Session, need: str, kommunenummer: str | None) -> Routi
     absent = frozenset(a.door for a in catalog.absences(session, kommune))
     # One query for every door any rule of this need could name; the age probes reuse it.
     fallback_rules = tuple(catalog.rule_of(r) for r in catalog.rules_for_need(session, FALLBACK_NEED, kommune))
-    doors_named = sorted({d for r in [*rules, *fallback_rules] for d in r.doors})
+    doors_named = sorted({split_rule_door(d)[0] for r in [*rules, *fallback_rules] for d in r.doors})
     candidates = tuple(catalog.candidate_of(s) for s in catalog.services_for_doors(session, doors_named, kommune))
     return RoutingInputs(
         municipality=_public(municipality),

@@ -2,8 +2,10 @@
 
 Pure functions over plain values (no database, no web), so the decision can be tested and traced.
 Order: the rule's door order is the maintainers' ranking; within a door, the municipality's own
-services come first, then regional, then national. A municipal door without an entry is still named
-generically ("helsesykepleieren på skolen din"), unless the municipality has recorded that it lacks it.
+services come first, then regional, then national. A rule may name one service of a door
+(``nodtelefon:nasjonal-113-medisinsk-nodtelefon``); a service is shown once even when two entries reach
+it. A municipal door without an entry is still named generically ("helsesykepleieren på skolen din"),
+unless the municipality has recorded that it lacks it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from service_catalog.field_types import phone_href, sms_href
 from service_catalog.models.route import DoorOut, Excluded
 from service_catalog.models.service import Address
 from service_catalog.opening_hours import Interval, format_week, opening_state
-from service_catalog.vocabulary import Lang, Scope, Urgency, Vocabulary
+from service_catalog.vocabulary import Lang, Scope, Urgency, Vocabulary, split_rule_door
 
 _SCOPE_ORDER = {Scope.municipal: 0, Scope.regional: 1, Scope.national: 2}
 # Ages used to tell whether the answer depends on age: a young teen, a pupil at vgs, a young adult.
@@ -130,7 +132,9 @@ def route_doors(
 ) -> Routed:
     """Fill the rule's doors with services for this municipality and age, best first."""
     out = Routed()
-    for code in rule.doors:
+    shown: set[int] = set()
+    for entry in rule.doors:
+        code, only = split_rule_door(entry)
         info = vocabulary.doors.get(code)
         if info is None:
             continue
@@ -144,11 +148,18 @@ def route_doors(
                 )
             )
             continue
-        mine = [c for c in candidates if c.door == code and _reaches(c, kommunenummer)]
+        mine = [
+            c
+            for c in candidates
+            if c.door == code and (only is None or c.key == only) and _reaches(c, kommunenummer)
+        ]
         mine.sort(key=lambda c: (_SCOPE_ORDER[c.scope], c.id))
         found = False
         had_entry = False
         for c in mine:
+            if c.id in shown:
+                found = True
+                continue
             if not c.active:
                 out.excluded.append(
                     Excluded(category=code, service_id=c.id, name=c.name, reason="inactive", detail="deaktivert")
@@ -168,6 +179,7 @@ def route_doors(
                 )
                 continue
             out.doors.append(_door_from_service(c, info.label, at, kommunenummer))
+            shown.add(c.id)
             found = True
         if found or had_entry:
             continue

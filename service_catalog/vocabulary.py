@@ -15,6 +15,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service_catalog.config import get_settings
+from service_catalog.field_types import check_slug
 
 
 class Urgency(StrEnum):
@@ -144,5 +145,22 @@ def _need_code(code: str) -> str:
     return code
 
 
+def split_rule_door(entry: str) -> tuple[str, str | None]:
+    """A routing rule's door entry: a door code, or ``door:service-key`` for one service of that door only."""
+    # Needed where a door holds services for different dangers (nodtelefon is 113, 112 and 110): a rule
+    # for suicidal thoughts names 113, not the fire brigade.
+    door, _, key = entry.partition(":")
+    return door, key or None
+
+
+def _rule_door(entry: str) -> str:
+    door, key = split_rule_door(entry)
+    _door_code(door)
+    if key is not None:
+        check_slug(key)
+    return entry
+
+
 DoorCode = Annotated[str, AfterValidator(_door_code)]
+RuleDoor = Annotated[str, AfterValidator(_rule_door)]
 NeedCode = Annotated[str, AfterValidator(_need_code)]

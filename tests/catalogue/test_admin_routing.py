@@ -147,6 +147,27 @@ def test_create_rule_with_only_a_specialist_door_is_422(client: TestClient, home
     assert response.status_code == 422 and "bup" in response.text
 
 
+def test_create_rule_naming_one_national_service_of_a_door_is_201(client: TestClient, home: dict) -> None:
+    body = rule(need="sovn", doors=["helsesykepleier", "krisetelefon:nasjonal-kirkens-sos"])
+    response = client.post(ROUTING, params=HOME, json=body, headers=home)
+    assert response.status_code == 201, response.text
+    answer = client.get("/api/v1/route", params={"need": "sovn", "kommune": "9999", "age": 15, "at": MONDAY_10})
+    lines = [d["name"] for d in answer.json()["doors"] if d["category"] == "krisetelefon"]
+    assert lines == ["Kirkens SOS"]
+
+
+def test_create_rule_naming_a_service_the_door_does_not_have_is_422(client: TestClient, home: dict) -> None:
+    body = rule(need="sovn", doors=["helsesykepleier", "krisetelefon:nasjonal-112-politiet"])
+    response = client.post(ROUTING, params=HOME, json=body, headers=home)
+    assert response.status_code == 422 and "krisetelefon:nasjonal-112-politiet" in response.text
+
+
+def test_create_rule_naming_another_kommunes_service_is_422(client: TestClient, session: Session, home: dict) -> None:
+    other = make_service(session, "0301", door="helsesykepleier", name="Oppdiktet helsesykepleier i Oslo")
+    body = rule(need="sovn", doors=[f"helsesykepleier:{other.key}", "fastlege"])
+    assert client.post(ROUTING, params=HOME, json=body, headers=home).status_code == 422
+
+
 def test_update_rule_changes_the_doors_and_audits(client: TestClient, session: Session, home: dict) -> None:
     made = make_rule(session, "9999")
     response = client.patch(f"{ROUTING}/{made.id}", json={"doors": ["fastlege", "helsesykepleier"]}, headers=home)

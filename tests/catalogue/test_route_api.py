@@ -104,6 +104,18 @@ def test_route_urgent_need_starts_with_emergency_numbers(client: TestClient) -> 
     assert any(d["phone"] == "113" for d in answer["doors"])
 
 
+def test_route_suicidal_thoughts_names_113_and_the_talk_lines_never_the_fire_brigade(client: TestClient) -> None:
+    answer = get_route(client, need="selvmordstanker", kommune="9999", at=MONDAY_23)
+    phones = [d["phone"] for d in answer["doors"] if d["phone"]]
+    assert phones[:4] == ["113", "116 123", "22 40 00 40", "116 117"]
+    assert "110" not in phones and "112" not in phones
+
+
+def test_route_violence_now_starts_with_the_police_then_113(client: TestClient) -> None:
+    answer = get_route(client, need="vold_pagar", kommune="9999", at=MONDAY_23)
+    assert [d["phone"] for d in answer["doors"][:3]] == ["112", "113", "116 111"]
+
+
 def test_route_specialist_door_is_never_the_first(client: TestClient) -> None:
     needs = client.get("/api/v1/needs").json()
     for need in needs["urgent"] + needs["other"]:

@@ -226,3 +226,32 @@ def test_rule_with_a_referral_door_first_is_refused() -> None:
 
     with pytest.raises(ValidationError, match="needs a referral"):
         RoutingRuleIn(need="angst_uro", urgency=Urgency.snart, doors=["bup", "fastlege"])
+
+
+def test_a_rule_can_name_one_service_of_a_door(vocabulary: Vocabulary) -> None:
+    ambulance = service(1, "nodtelefon", Scope.national)
+    police = service(2, "nodtelefon", Scope.national)
+    routed = route_doors(
+        rule("nodtelefon:test-2", "nodtelefon:test-1", urgency=Urgency.akutt),
+        [ambulance, police],
+        vocabulary=vocabulary,
+        kommunenummer="9999",
+        absent=frozenset(),
+        age=None,
+        at=MONDAY_22,
+    )
+    assert [d.service_id for d in routed.doors] == [2, 1]
+
+
+def test_a_service_named_twice_is_shown_once(vocabulary: Vocabulary) -> None:
+    line, other = service(1, "krisetelefon", Scope.national), service(2, "krisetelefon", Scope.national)
+    routed = route_doors(
+        rule("krisetelefon:test-2", "krisetelefon"),
+        [line, other],
+        vocabulary=vocabulary,
+        kommunenummer="9999",
+        absent=frozenset(),
+        age=None,
+        at=MONDAY_22,
+    )
+    assert [d.service_id for d in routed.doors] == [2, 1]

@@ -40,7 +40,7 @@ from service_catalog.models.audit import AuditEntryPublic
 from service_catalog.models.municipality import DoorAbsenceIn, DoorAbsencePublic
 from service_catalog.models.routing_rule import RoutingRuleIn, RoutingRulePublic
 from service_catalog.models.service import ServiceIn, ServicePublic, ServicesPublic, ServiceUpdate
-from service_catalog.vocabulary import DoorCode, NeedCode, Urgency
+from service_catalog.vocabulary import NeedCode, RuleDoor, Urgency
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(current_maintainer)])
 
@@ -58,7 +58,7 @@ class RoutingRuleUpdate(BaseModel):
 
     need: NeedCode | None = Field(default=None, max_length=40)
     urgency: Urgency | None = None
-    doors: list[DoorCode] | None = Field(default=None, min_length=1, max_length=20)
+    doors: list[RuleDoor] | None = Field(default=None, min_length=1, max_length=20)
     age_min: Age | None = None
     age_max: Age | None = None
     note: Note | None = Field(default=None, max_length=500)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
+from sqlmodel import Session
 
 from service_catalog import catalog, maintenance
 from service_catalog.deps import ItemId, SessionDep, VocabularyDep
@@ -68,7 +69,7 @@ def rule_list(
         rules=catalog.scope_rules(session, scope),
         scope=scope_value(scope),
         options=scope_options(session, who.maintainer),
-        doors=vocabulary.doors,
+        door_labels=dict(door_choices(session, vocabulary, scope)),
         urgencies=URGENCY_LABELS,
     )
 
@@ -84,7 +85,7 @@ def new_rule_form(
 ) -> Response:
     """An empty rule form for one scope."""
     scope = chosen_scope(session, who.maintainer, kommune or None)
-    return _form_page(request, vocabulary, who, rule_values(None), FormErrors(), scope=scope_value(scope))
+    return _form_page(request, session, vocabulary, who, rule_values(None), FormErrors(), scope=scope_value(scope))
 
 
 @router.post("/routing/new")
@@ -104,7 +105,7 @@ def create_rule(
     except CatalogError as refused:
         _refusal(refused, errors)
     if errors:
-        return _form_page(request, vocabulary, who, values, errors, scope=scope_value(scope), status=422)
+        return _form_page(request, session, vocabulary, who, values, errors, scope=scope_value(scope), status=422)
     return redirect("/routing", "regel-lagret", kommune=scope_value(scope))
 
 
@@ -115,7 +116,9 @@ def edit_rule_form(
     """The edit form of one rule."""
     rule = maintenance.rule_for_edit(session, who.maintainer, rule_id)
     values = rule_values(catalog.rule_data(rule))
-    return _form_page(request, vocabulary, who, values, FormErrors(), scope=scope_value(rule.kommunenummer), rule=rule)
+    return _form_page(
+        request, session, vocabulary, who, values, FormErrors(), scope=scope_value(rule.kommunenummer), rule=rule
+    )
 
 
 @router.post("/routing/{rule_id}")
@@ -140,7 +143,7 @@ def save_rule(
     except CatalogError as refused:
         _refusal(refused, errors)
     if errors:
-        return _form_page(request, vocabulary, who, values, errors, scope=scope, rule=rule, status=422)
+        return _form_page(request, session, vocabulary, who, values, errors, scope=scope, rule=rule, status=422)
     return redirect("/routing", "regel-lagret", kommune=scope)
 
 
@@ -153,9 +156,23 @@ def delete_rule(*, session: SessionDep, who: SignedInDep, form: CheckedForm, rul
     return redirect("/routing", "regel-slettet", kommune=scope)
 
 
+def door_choices(session: Session, vocabulary: Vocabulary, scope: str | None) -> list[tuple[str, str]]:
+    """What a rule's door can be: each door code, and after it each single service of a door with several."""
+    services = catalog.services_for_doors(session, list(vocabulary.doors), scope)
+    choices = []
+    for code, door in vocabulary.doors.items():
+        choices.append((code, door.label))
+        mine = [s for s in services if s.door == code and s.active]
+        if len(mine) > 1:
+            choices += [(f"{code}:{s.key}", f"{door.label}: bare {s.name}") for s in mine]
+    return choices
+
+
 def _refusal(refused: CatalogError, errors: FormErrors) -> None:
     if isinstance(refused, Conflict):
         errors.add("need", "Det finnes allerede en regel for dette behovet med samme aldersgruppe. Endre den i stedet.")
+    elif "names no" in refused.message:
+        errors.add("doors", "En av dørene peker på en tjeneste som ikke finnes her lenger. Velg døren på nytt.")
     else:
         errors.add(
             "doors",
@@ -166,6 +183,7 @@ def _refusal(refused: CatalogError, errors: FormErrors) -> None:
 
 def _form_page(
     request: Request,
+    session: Session,
     vocabulary: Vocabulary,
     who: SignedIn,
     values: dict[str, Any],
@@ -187,7 +205,7 @@ def _form_page(
         errors=errors.by_field,
         labels=FIELD_LABELS,
         scope=scope,
-        doors=vocabulary.doors,
+        door_choices=door_choices(session, vocabulary, scope or None),
         needs=vocabulary.needs,
         urgencies=URGENCY_LABELS,
     )
