@@ -4,6 +4,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VEIVISER_HOST=0.0.0.0
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY service_catalog ./service_catalog
+# The codes shared with the assistant (standard library only); pyproject.toml packages it with the catalogue.
+COPY veiviser_contract ./veiviser_contract
 COPY data ./data
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 veiviser && mkdir -p /app/var && chown veiviser /app/var
 USER veiviser

@@ -10,7 +10,7 @@ export VEIVISER_PORT ?= 8000
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 
-.PHONY: help install install-rasa install-browser install-nginx audit setup train run serve-catalogue test catalogue-checks stack-tests lint typecheck pytest test-bot validate test-stack bench clean
+.PHONY: help install install-rasa install-browser install-nginx audit setup generate train run serve-catalogue test catalogue-checks stack-tests lint typecheck pytest test-bot validate test-stack bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv: the catalogue, the tools and their tests
 
-install-rasa: ## Create .venv-rasa: Rasa 3.6, rasa-sdk and their test tools (idempotent)
+install-rasa: ## Create .venv-rasa: Rasa 3.6, rasa-sdk and veiviser_contract (idempotent)
 	scripts/install-rasa-venv.sh
 
 install-browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing)
@@ -42,6 +42,13 @@ $(RASA_TEST_STAMP): requirements-rasa-test.txt | install-rasa
 setup: install ## Create or upgrade the database and load the seed catalogue where empty (idempotent)
 	$(BIN)/veiviser setup
 
+generate: install ## Write the crisis replies and the cached national doors from the catalogue data (after a routing change)
+	$(BIN)/veiviser generate
+
+.PHONY: widget
+widget: ## Rebuild the chat widget, static/widget.js, from its ES modules in service_catalog/web/widget/
+	$(PYTHON) scripts/build_widget.py
+
 train: install-rasa ## Train the assistant into models/ (kept when config, domain and data are unchanged)
 	scripts/train.sh
 
@@ -52,11 +59,12 @@ serve-catalogue: setup ## Start only the catalogue
 	$(BIN)/veiviser serve
 
 lint: install ## ruff over every Python folder
-	$(BIN)/ruff check service_catalog actions bot tests bench testing
-	$(BIN)/ruff format --check service_catalog actions bot tests bench testing
+	$(BIN)/ruff check service_catalog veiviser_contract actions bot tests bench testing scripts/build_widget.py
+	$(BIN)/ruff format --check service_catalog veiviser_contract actions bot tests bench testing scripts/build_widget.py
 
-typecheck: install install-rasa ## mypy: strict for the catalogue, the action server and the Rasa extensions in bot/
-	$(BIN)/mypy service_catalog
+typecheck: install install-rasa ## mypy: strict for the catalogue, the shared contract, the action server and bot/
+	$(BIN)/mypy service_catalog veiviser_contract
+	# The contract is imported in .venv-rasa too: the actions and bot runs below check it under that Python as well.
 	$(BIN)/mypy --python-executable $(RASA_VENV)/bin/python --strict actions
 	# bot/ extends Rasa, which ships no type information: subclassing its classes is allowed, the rest is strict.
 	$(BIN)/mypy --python-executable $(RASA_VENV)/bin/python --strict --allow-subclassing-any --allow-untyped-decorators bot

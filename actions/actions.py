@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import traceback
 from abc import ABC, abstractmethod
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.age import plausible_age
 from actions.catalogue_client import CatalogueClient, CatalogueUnavailable, RouteResult
 from actions.dialogue import (
-    KOMMUNE_MATCH_MIN,
     intro_response,
     known_age,
     kommunenummer,
@@ -32,11 +30,12 @@ from actions.dialogue import (
     reply_lang,
     should_ask_age,
 )
-from actions.doors import arrange_doors, doors_payload, doors_text, is_specialist
+from actions.doors import doors_payload, doors_text, shows_cards
 from actions.national_cache import national_cache
-from actions.needs import GENERAL_NEED, vocabulary
+from actions.needs import vocabulary
 from actions.settings import get_settings
 from actions.texts import FALLBACK_QUESTION, STATIC_FALLBACK
+from veiviser_contract.needs import GENERAL_NEED
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +122,7 @@ class ActionShowDoors(VeiviserAction):
         if not text:
             return None
         match = await self.client.find_kommune(text)
-        if isinstance(match, CatalogueUnavailable) or match is None or match.score < KOMMUNE_MATCH_MIN:
+        if isinstance(match, CatalogueUnavailable) or match is None or not match.sure:
             return None  # the doors still come; the kommune of the website (or none) is used
         dispatcher.utter_message(response="utter_kommune_set", kommune_navn=match.name)
         return match.kommunenummer
@@ -149,7 +148,7 @@ class ActionSetKommune(VeiviserAction):
             # Asking /route now would only wait for the same dead catalogue: go to the cache at once.
             result = national_cache().route(need or GENERAL_NEED, age, _lang(tracker))
             return present_doors(dispatcher, tracker, result, opening=False, age=age)
-        if match is None or match.score < KOMMUNE_MATCH_MIN:
+        if match is None or not match.sure:
             dispatcher.utter_message(response="utter_kommune_unknown")
             return []
         dispatcher.utter_message(response="utter_kommune_set", kommune_navn=match.name)
@@ -228,12 +227,10 @@ async def fetch_doors(
 ) -> RouteResult:
     """The catalogue's doors for a need, or the cached national doors when it does not answer."""
     answer = await client.route(need, kommune=kommune, age=age, lang=lang)
-    if isinstance(answer, CatalogueUnavailable):
+    if isinstance(answer, CatalogueUnavailable) or not answer.doors:
+        # The catalogue arranges the doors and adds the general ones when a rule leaves none; an empty
+        # answer can only mean broken data, and a young person never gets a reply without a door.
         return national_cache().route(need, age, lang)
-    if not arrange_doors(answer.doors):
-        # Never an empty list or a specialist alone: lead with the cached doors for the need.
-        cached = national_cache().route(need, age, lang)
-        return replace(answer, doors=(*cached.doors, *answer.doors))
     return answer
 
 
@@ -248,23 +245,22 @@ def present_doors(
     ask_age: bool = True,
     about: str | None = None,
 ) -> Events:
-    """Utter the doors reply (opening line, intro, text, payload, specialist note, age question); return its slots.
+    """Utter the doors reply (opening line, intro, doors, specialist note, age question); return its slots.
 
     ``about`` is "venn" or "familie" when the message is about someone else: the opening speaks to the
     helper, and the age question (whose age?) is left out.
     """
-    lang = _lang(tracker)
     opening_line = opening_response(result.need, vocabulary(), about) if opening else None
     if opening_line:
         dispatcher.utter_message(response=opening_line)
     if intro or result.from_cache:
         # When the catalogue is down this is utter_catalogue_down: the reply says so honestly.
         dispatcher.utter_message(response=intro_response(result))
-    doors = arrange_doors(result.doors)
-    text = doors_text(doors, lang)
-    dispatcher.utter_message(text=text)
-    dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, doors, text=text))
-    if any(is_specialist(door) for door in doors):
+    if not shows_cards(tracker.latest_message):
+        # A client without cards (rasa shell, a plain REST client) reads the same doors as numbered text.
+        dispatcher.utter_message(text=doors_text(result.doors))
+    dispatcher.utter_message(json_message=doors_payload(result))
+    if any(door.specialist for door in result.doors):
         dispatcher.utter_message(response="utter_specialist_explained")
     age_asked = bool(tracker.get_slot("age_asked"))
     # Principle 3: a door first, then the question, and only when the answer would change the doors.
@@ -282,8 +278,7 @@ def present_doors(
 def _cached_general_doors(dispatcher: CollectingDispatcher, lang: str) -> None:
     """The cached national doors for anyone, after the static fallback: never a reply without a door (principle 3)."""
     try:
-        result = national_cache().route(GENERAL_NEED, None, lang)
-        dispatcher.utter_message(json_message=doors_payload(result.need, result.urgency, arrange_doors(result.doors)))
+        dispatcher.utter_message(json_message=doors_payload(national_cache().route(GENERAL_NEED, None, lang)))
     except Exception:  # noqa: BLE001 - the static text with the numbers has been said; the cards are a bonus
         logger.error("the cached national doors could not be read either")
 

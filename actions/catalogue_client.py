@@ -12,14 +12,15 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import httpx
+from jsonschema import Draft202012Validator
 
 from actions.settings import ActionSettings
+from veiviser_contract.doors import DOOR_FIELDS, DOORS_PAYLOAD_SCHEMA
 
 logger = logging.getLogger(__name__)
 
@@ -34,84 +35,47 @@ class CatalogueUnavailable:
 
 
 @dataclass(frozen=True)
-class Address:
-    """A visiting address."""
-
-    street: str
-    postal_code: str | None
-    city: str | None
-
-    def as_json(self) -> dict[str, str | None]:
-        """The address in the catalogue's JSON shape."""
-        return {"street": self.street, "postal_code": self.postal_code, "city": self.city}
-
-    def one_line(self) -> str:
-        """The address on one line, such as Storgata 5, 9999 Eksempelby."""
-        place = " ".join(part for part in (self.postal_code, self.city) if part)
-        return f"{self.street}, {place}" if place else self.street
-
-
-@dataclass(frozen=True)
 class Door:
-    """One door as the catalogue describes it (a named service, or a door named generically)."""
+    """One door of a route answer: the facts the dialogue decides on, and the payload fields it forwards as sent.
+
+    ``fields`` holds exactly the contract's DOOR_FIELDS (veiviser_contract.doors), checked against its schema;
+    the action server never rewrites a door, it only chooses what to say around the doors.
+    """
 
     category: str
     name: str
-    category_label: str = ""
-    description: str = ""
+    text: str
     generic: bool = False
-    how_to_reach: str | None = None
-    scope: str | None = None
-    key: str | None = None
-    phone: str | None = None
-    phone_href: str | None = None
-    sms: str | None = None
-    sms_href: str | None = None
-    chat_url: str | None = None
-    url: str | None = None
-    address: Address | None = None
-    map_url: str | None = None
-    open_24_7: bool = False
+    specialist: bool = False
     open_now: bool | None = None
-    next_open: datetime | None = None
     age_min: int | None = None
     age_max: int | None = None
-    referral_required: bool | None = None
-    cost: str | None = None
-    anonymous: bool | None = None
-    example: bool = False
+    fields: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_json(cls, data: Any) -> Door:
         """Read one door of a ``/route`` answer (or of the national cache); ``MalformedAnswer`` if it does not fit."""
-        d = _mapping(data, "door")
-        address = d.get("address")
+        given = _mapping(data, "door")
+        missing = [name for name in DOOR_FIELDS if name not in given]
+        if missing:
+            raise MalformedAnswer(f"door lacks {', '.join(missing[:3])}")
+        # The route answer says more of each door (ids, reasons for helpers); the payload forwards the contract's part.
+        d = {name: given[name] for name in DOOR_FIELDS}
+        problem = next(iter(door_validator().iter_errors(d)), None)
+        if problem is not None:
+            where = "/".join(str(part) for part in problem.absolute_path) or "door"
+            # The schema's message may quote the value; the place and the rule are enough to find the fault.
+            raise MalformedAnswer(f"{where} breaks the door contract ({problem.validator})")
         return cls(
-            category=_str(d, "category"),
-            name=_str(d, "name"),
-            category_label=_opt_str(d, "category_label") or "",
-            description=_opt_str(d, "description") or "",
-            generic=_bool(d, "generic"),
-            how_to_reach=_opt_str(d, "how_to_reach"),
-            scope=_opt_str(d, "scope"),
-            key=_opt_str(d, "key"),
-            phone=_opt_str(d, "phone"),
-            phone_href=_opt_str(d, "phone_href"),
-            sms=_opt_str(d, "sms"),
-            sms_href=_opt_str(d, "sms_href"),
-            chat_url=_opt_str(d, "chat_url"),
-            url=_opt_str(d, "url"),
-            address=None if address is None else _address(address),
-            map_url=_opt_str(d, "map_url"),
-            open_24_7=_bool(d, "open_24_7"),
-            open_now=_opt_bool(d, "open_now"),
-            next_open=_opt_datetime(d, "next_open"),
-            age_min=_opt_int(d, "age_min"),
-            age_max=_opt_int(d, "age_max"),
-            referral_required=_opt_bool(d, "referral_required"),
-            cost=_opt_str(d, "cost"),
-            anonymous=_opt_bool(d, "anonymous"),
-            example=_bool(d, "example"),
+            category=d["category"],
+            name=d["name"],
+            text=d["text"],
+            generic=d["generic"],
+            specialist=d["specialist"],
+            open_now=d["open_now"],
+            age_min=d["age_min"],
+            age_max=d["age_max"],
+            fields=d,
         )
 
     def fits_age(self, age: int | None) -> bool:
@@ -119,6 +83,16 @@ class Door:
         if age is None:
             return True
         return (self.age_min is None or age >= self.age_min) and (self.age_max is None or age <= self.age_max)
+
+    def as_payload(self) -> dict[str, Any]:
+        """The door as the doors payload carries it."""
+        return dict(self.fields)
+
+
+@lru_cache(maxsize=1)
+def door_validator() -> Draft202012Validator:
+    """The contract's schema for one door, compiled once."""
+    return Draft202012Validator(DOORS_PAYLOAD_SCHEMA["properties"]["doors"]["items"])
 
 
 @dataclass(frozen=True)
@@ -164,11 +138,15 @@ class RouteResult:
 
 @dataclass(frozen=True)
 class KommuneMatch:
-    """The municipality that best matches what the young person wrote, and how well (1.0 is exact)."""
+    """The municipality that best matches what the young person wrote, and how well (1.0 is exact).
+
+    ``sure`` is the catalogue's judgement that the match is good enough to act on.
+    """
 
     kommunenummer: str
     name: str
     score: float
+    sure: bool = False
     example: bool = False
 
 
@@ -222,6 +200,7 @@ class CatalogueClient:
                 kommunenummer=_str(best, "kommunenummer"),
                 name=_str(best, "name"),
                 score=_number(best, "score"),
+                sure=_bool(best, "sure"),
                 example=_bool(best, "example"),
             )
         except MalformedAnswer as exc:
@@ -280,13 +259,6 @@ def _str(d: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _opt_str(d: Mapping[str, Any], key: str) -> str | None:
-    value = d.get(key)
-    if value is None or isinstance(value, str):
-        return value or None
-    raise MalformedAnswer(f"{key} is not a string")
-
-
 def _bool(d: Mapping[str, Any], key: str) -> bool:
     value = d.get(key, False)
     if not isinstance(value, bool):
@@ -294,43 +266,11 @@ def _bool(d: Mapping[str, Any], key: str) -> bool:
     return value
 
 
-def _opt_bool(d: Mapping[str, Any], key: str) -> bool | None:
-    value = d.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise MalformedAnswer(f"{key} is not true/false/null")
-
-
-def _opt_int(d: Mapping[str, Any], key: str) -> int | None:
-    value = d.get(key)
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise MalformedAnswer(f"{key} is not a whole number")
-
-
 def _number(d: Mapping[str, Any], key: str) -> float:
     value = d.get(key)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     raise MalformedAnswer(f"{key} is not a number")
-
-
-def _opt_datetime(d: Mapping[str, Any], key: str) -> datetime | None:
-    value = _opt_str(d, key)
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise MalformedAnswer(f"{key} is not an ISO time") from None
-    if moment.tzinfo is None:
-        raise MalformedAnswer(f"{key} has no UTC offset")
-    return moment
-
-
-def _address(value: Any) -> Address:
-    d = _mapping(value, "address")
-    return Address(street=_str(d, "street"), postal_code=_opt_str(d, "postal_code"), city=_opt_str(d, "city"))
 
 
 def _kommune(value: Any) -> KommuneInfo:

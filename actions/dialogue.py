@@ -9,15 +9,13 @@ from typing import Any
 from actions.age import PLAUSIBLE_AGES
 from actions.catalogue_client import RouteResult
 from actions.needs import NeedVocabulary
+from veiviser_contract.needs import URGENT_NEEDS
 
 # The fallback offers the likeliest needs as buttons: at most three, each at least this likely; the rest of
 # the three are the commonest needs of young people (domain-brief §4), so there are always buttons to press.
 LIKELY_NEEDS_MAX = 3
 LIKELY_NEED_FLOOR = 0.05
 COMMON_NEEDS = ("nedstemthet", "angst_uro", "snakke_med_noen")
-
-# A municipality name must match at least this well to be used (the catalogue's own /route threshold).
-KOMMUNE_MATCH_MIN = 0.85
 
 _KOMMUNENUMMER = re.compile(r"^\d{4}$")
 
@@ -41,7 +39,7 @@ def opening_response(need: str, needs: NeedVocabulary, about: str | None = None)
 
     A message about a friend or a sibling opens with words for the one who helps (``about`` "venn"/"familie").
     """
-    if need in needs.urgent or not needs.is_need(need):
+    if need in URGENT_NEEDS or not needs.is_need(need):
         return None
     if need == "utredning":
         return _SPECIAL_OPENINGS[need]  # the boundary comes first, whoever it is about
@@ -104,7 +102,7 @@ def likely_needs(
     scored = []
     for entry in intent_ranking or ():
         name, confidence = entry.get("name"), entry.get("confidence")
-        if needs.is_need(name) and name not in needs.urgent and isinstance(confidence, int | float):
+        if needs.is_need(name) and name not in URGENT_NEEDS and isinstance(confidence, int | float):
             if confidence >= floor:
                 scored.append((float(confidence), str(name)))
     chosen = [name for _, name in sorted(scored, reverse=True)][:limit]

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from actions.catalogue_client import Door, RouteResult
-from actions.needs import GENERAL_NEED
+from veiviser_contract.doors import CHAT_DOORS
+from veiviser_contract.needs import GENERAL_NEED
 
 CACHE_FILE = Path(__file__).with_name("national_doors.json")
 FORMAT = "veiviser-national-doors/1"
@@ -29,13 +30,14 @@ class NationalCache:
         fitting = [door for door in doors if door.fits_age(age)] or doors
         first, rest = fitting[0], fitting[1:]
         # With the catalogue down the numbers one can call or chat now matter most, so they come right after
-        # the first door (often "helsesykepleieren på skolen din"), before the other generic doors.
+        # the first door (often "helsesykepleieren på skolen din"), before the other generic doors; specialist
+        # doors stay last, where the catalogue put them.
         services = [door for door in rest if not door.generic]
         generic = [door for door in rest if door.generic]
         return RouteResult(
             need=need,
             urgency=self.urgency[known],
-            doors=(first, *services, *generic),
+            doors=(first, *services, *generic)[:CHAT_DOORS],
             from_cache=True,
         )
 

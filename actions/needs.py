@@ -1,4 +1,7 @@
-"""The need codes and their readable titles, read from ``need_labels.json`` (data, not code)."""
+"""The need codes and their readable titles, read from ``need_labels.json`` (data, not code).
+
+Which needs are urgent, and the general need, are the shared contract's (``veiviser_contract.needs``).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +11,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeGuard
 
-LABELS_FILE = Path(__file__).with_name("need_labels.json")
+# Re-exported: the actions import the general need from here, beside the labels.
+from veiviser_contract.needs import GENERAL_NEED as GENERAL_NEED
 
-# The need shown when nothing more specific is known ("I just want to talk to someone").
-GENERAL_NEED = "snakke_med_noen"
+LABELS_FILE = Path(__file__).with_name("need_labels.json")
 
 
 @dataclass(frozen=True)
 class NeedVocabulary:
-    """Every need code, which of them are urgent, and a title per language."""
+    """Every need code and a title per language."""
 
     labels: dict[str, dict[str, str]]
-    urgent: frozenset[str]
 
     @property
     def codes(self) -> frozenset[str]:
@@ -41,4 +43,4 @@ def vocabulary() -> NeedVocabulary:
     """The need vocabulary, loaded on first use."""
     data = json.loads(LABELS_FILE.read_text(encoding="utf-8"))
     labels = {code: dict(titles) for code, titles in data["labels"].items()}
-    return NeedVocabulary(labels=labels, urgent=frozenset(data["urgent"]))
+    return NeedVocabulary(labels=labels)

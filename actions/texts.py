@@ -1,79 +1,11 @@
 """Every sentence the action server writes itself, in bokmål (nb), nynorsk (nn) and English (en).
 
 Most replies are domain responses uttered by name; the texts here are the ones that must work without
-the domain (the static fallback) or are assembled per door. tests/bot/test_reply_texts.py scans them
+the domain (the static fallback). tests/bot/test_reply_texts.py scans them
 for diagnosing language together with the domain responses.
 """
 
 from __future__ import annotations
-
-# How one door is described; {placeholders} are filled in by doors.doors_text. Specialist doors are marked
-# "via henvisning" / "gjennom politiet"; the response utter_specialist_explained says what that means.
-DOOR_WORDS: dict[str, dict[str, str]] = {
-    "nb": {
-        "call": "Ring {phone}",
-        "sms": "SMS {sms}",
-        "chat": "Chat: {url}",
-        "web": "Nettside: {url}",
-        "address": "Adresse: {address}",
-        "open_now": "Åpent nå",
-        "open_24_7": "Åpent hele døgnet",
-        "closed_opens": "Stengt nå, åpner {when}",
-        "closed": "Stengt nå",
-        "today": "i dag",
-        "tomorrow": "i morgen",
-        "at": "kl. {time}",
-        "free": "gratis",
-        "anonymous": "anonymt",
-        "no_referral": "uten henvisning",
-        "via_referral": "via henvisning",
-        "via_police": "gjennom politiet",
-    },
-    "nn": {
-        "call": "Ring {phone}",
-        "sms": "SMS {sms}",
-        "chat": "Chat: {url}",
-        "web": "Nettside: {url}",
-        "address": "Adresse: {address}",
-        "open_now": "Ope no",
-        "open_24_7": "Ope heile døgnet",
-        "closed_opens": "Stengt no, opnar {when}",
-        "closed": "Stengt no",
-        "today": "i dag",
-        "tomorrow": "i morgon",
-        "at": "kl. {time}",
-        "free": "gratis",
-        "anonymous": "anonymt",
-        "no_referral": "utan tilvising",
-        "via_referral": "via tilvising",
-        "via_police": "gjennom politiet",
-    },
-    "en": {
-        "call": "Call {phone}",
-        "sms": "Text {sms}",
-        "chat": "Chat: {url}",
-        "web": "Website: {url}",
-        "address": "Address: {address}",
-        "open_now": "Open now",
-        "open_24_7": "Open day and night",
-        "closed_opens": "Closed now, opens {when}",
-        "closed": "Closed now",
-        "today": "today",
-        "tomorrow": "tomorrow",
-        "at": "at {time}",
-        "free": "free",
-        "anonymous": "anonymous",
-        "no_referral": "no referral needed",
-        "via_referral": "by referral",
-        "via_police": "through the police",
-    },
-}
-
-WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-    "nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 
 # The fallback's question above the buttons, after the general doors. Every fallback carries the 113 line
 # (safety.md rule 4).

@@ -58,8 +58,8 @@ def _veiviser_env(folder: Path, ports: dict[str, int], *, whatif: bool = False, 
         **RASA_ENV,
         "DATABASE_URL": f"sqlite:///{folder / 'catalogue.db'}",
         "VEIVISER_ENVIRONMENT": "test",
-        # bot/ for the components and the channel, the root for service_catalog.redaction (the tracker store).
-        "PYTHONPATH": "bench/whatif:bot:." if whatif else "bot:.",
+        # bot/ for the components, the channel and the tracker store (as scripts/rasa-env.sh).
+        "PYTHONPATH": "bench/whatif:bot" if whatif else "bot",
         "CATALOGUE_URL": f"http://127.0.0.1:{ports['catalogue']}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
         "RASA_TRACKER_DB": str(folder / "rasa-tracker.db"),

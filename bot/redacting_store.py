@@ -4,7 +4,7 @@ Rasa keeps the live tracker of a turn in memory and calls ``save()`` at the end 
 hands the backing store (SQL, Redis or in-memory, Rasa's own classes) a copy in which:
 
 - every user message, its parse text, entity values and string slot values went through
-  ``service_catalog.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names);
+  ``veiviser_contract.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names);
 - a crisis turn (urgent intent, or a reply whose doors payload says ``urgency: akutt``) keeps no text at all:
   the text becomes ``CRISIS_MARKER``, the parse data keeps only the intent and ``urgency: akutt``; a turn
   that was asked the direct question (intent ``check_risk``, an ambiguous signal that may be about
@@ -21,8 +21,8 @@ endpoints.yml::
       dialect: sqlite
       db: var/rasa-tracker.db
 
-``service_catalog.redaction`` is standard library only; the repository root is on the Rasa processes'
-PYTHONPATH (scripts/rasa-env.sh) so it imports without the rest of the catalogue.
+The redaction rules and the urgent needs come from ``veiviser_contract`` (standard library only, installed in
+both environments), so the catalogue redacts shared messages with the very same rules.
 """
 
 from __future__ import annotations
@@ -40,17 +40,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from service_catalog.redaction import redact
+from veiviser_contract.needs import URGENT_NEEDS
+from veiviser_contract.redaction import redact
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PART_REMOVED = "[fjernet]"
 CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
-# The same list as components.crisis_gate.URGENT_NEEDS (not imported: that module pulls in the NLU graph).
-URGENT_INTENTS = frozenset(
-    ("selvmordstanker", "akutt_fare", "overdose", "vold_pagar", "overgrep_nylig", "selvskading_akutt")
-)
 # Asked directly whether they think of taking their life (components/urgency.py): its text is not kept either.
 CHECK_INTENT = "check_risk"
 _INTEGER_KWARGS = ("port", "db", "record_exp")
@@ -81,7 +78,7 @@ def _crisis_turns(events: list[dict[str, Any]]) -> set[int]:
         if kind == "user":
             last_user = index
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent in URGENT_INTENTS or intent == CHECK_INTENT:
+            if intent in URGENT_NEEDS or intent == CHECK_INTENT:
                 crisis.add(index)
         elif kind == "bot" and last_user is not None and _is_urgent_reply(event):
             crisis.add(last_user)

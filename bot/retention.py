@@ -4,8 +4,8 @@ Rasa Open Source has no retention setting for its SQL tracker store, so this job
 conversation (``sender_id``) whose newest event in the ``events`` table is older than
 ``VEIVISER_RETENTION_HOURS`` (default 24) loses all its events. Run it from cron or a scheduled job::
 
-    PYTHONPATH=bot:. .venv-rasa/bin/python -m retention --endpoints bot/endpoints-prod.yml
-    PYTHONPATH=bot:. .venv-rasa/bin/python -m retention --url sqlite:///var/rasa-tracker.db --hours 24
+    PYTHONPATH=bot .venv-rasa/bin/python -m retention --endpoints bot/endpoints-prod.yml
+    PYTHONPATH=bot .venv-rasa/bin/python -m retention --url sqlite:///var/rasa-tracker.db --hours 24
 
 The database is the tracker store of the endpoints file (``${ENV}`` substituted as Rasa does), or ``--url``.
 It prints how many conversations and events were deleted, never which. The Redis tracker store needs no job:

@@ -7,9 +7,12 @@
 #
 # Steps: python3.11 -m venv .venv-rasa (if missing) -> pip install -r requirements-rasa.txt ->
 # pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 (both declare
-# Python <3.11 but run on 3.11) -> blank Norwegian spaCy pipeline in .venv-rasa/spacy-nb-blank
-# (SpacyNLP `model:` takes its path) -> stamp .venv-rasa/.installed holding the sha256 of
-# requirements-rasa.txt and the Rasa versions, so a rerun with nothing changed does nothing.
+# Python <3.11 but run on 3.11) -> pip install --no-deps -e veiviser_contract (the codes shared with the
+# catalogue, standard library only; its own pyproject, so no catalogue package comes along) -> blank
+# Norwegian spaCy pipeline in .venv-rasa/spacy-nb-blank (SpacyNLP `model:` takes its path) -> stamp
+# .venv-rasa/.installed holding the sha256 of requirements-rasa.txt and veiviser_contract/pyproject.toml
+# and the Rasa versions, so a rerun with nothing changed does nothing (the contract is installed editable:
+# changes to its code need no reinstall).
 # Environment: PYTHON (default python3.11) picks the interpreter.
 set -euo pipefail
 
@@ -19,6 +22,7 @@ cd "$ROOT"
 PYTHON="${PYTHON:-python3.11}"
 VENV="$ROOT/.venv-rasa"
 REQS="$ROOT/requirements-rasa.txt"
+CONTRACT="$ROOT/veiviser_contract"
 STAMP="$VENV/.installed"
 SPACY_NB="$VENV/spacy-nb-blank"
 RASA_PINS=(rasa==3.6.21 rasa-sdk==3.6.2)
@@ -32,12 +36,14 @@ elif [[ $# -gt 0 ]]; then
 fi
 
 [[ -f "$REQS" ]] || { echo "install-rasa-venv: $REQS not found" >&2; exit 1; }
+[[ -f "$CONTRACT/pyproject.toml" ]] || { echo "install-rasa-venv: $CONTRACT/pyproject.toml not found" >&2; exit 1; }
 
 want_stamp="$(sha256sum "$REQS" | cut -d' ' -f1)  requirements-rasa.txt ${RASA_PINS[*]}"
+want_stamp+=" veiviser_contract $(sha256sum "$CONTRACT/pyproject.toml" | cut -d' ' -f1)"
 
 if [[ -f "$STAMP" && -f "$SPACY_NB/config.cfg" && -x "$VENV/bin/rasa" ]] \
         && [[ "$(cat "$STAMP")" == "$want_stamp" ]]; then
-    echo "install-rasa-venv: $VENV is up to date (requirements-rasa.txt unchanged)"
+    echo "install-rasa-venv: $VENV is up to date (requirements-rasa.txt and veiviser_contract unchanged)"
     exit 0
 fi
 
@@ -67,6 +73,10 @@ echo "install-rasa-venv: installing requirements-rasa.txt"
 
 echo "install-rasa-venv: installing ${RASA_PINS[*]} (--no-deps --ignore-requires-python)"
 "${PIP[@]}" install --quiet --no-deps --ignore-requires-python "${RASA_PINS[@]}"
+
+echo "install-rasa-venv: installing veiviser_contract (editable, --no-deps)"
+# -qq: setuptools' generic "editable installation" notice is noise here; errors still show.
+"${PIP[@]}" install -qq --no-deps --editable "$CONTRACT"
 
 # Only the mismatch we chose (matplotlib 3.7 for Python 3.11 wheels) may remain.
 check="$("${PIP[@]}" check 2>&1 || true)"

@@ -1,10 +1,10 @@
 # Sourced by the other scripts: the environment every Rasa command here runs with.
-# Telemetry off (nothing leaves the machine), quiet start-up, custom components importable.
-# The repository root is on the path for service_catalog.redaction only (standard library; bot/redacting_store.py).
+# Telemetry off (nothing leaves the machine), quiet start-up, custom components importable (bot/). Nothing of the
+# catalogue is imported: the redaction rules and urgent needs come from veiviser_contract, installed in .venv-rasa.
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL=2
-export PYTHONPATH="bot:.${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="bot${PYTHONPATH:+:$PYTHONPATH}"
 # Log level explicit: INFO logs no message text (tests/privacy checks it); never --debug or LOG_LEVEL=DEBUG
 # in production, Rasa's DEBUG lines quote what young people type.
 export LOG_LEVEL="${LOG_LEVEL:-INFO}"

@@ -294,6 +294,32 @@ def cmd_feedback_prune(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write (or with --check compare) the files the chat reads without the catalogue."""
+    from service_catalog.chat_files import CACHE_FILE, CRISIS_DOMAIN_FILE, CRISIS_TEMPLATE, GenerationError, generate
+    from service_catalog.config import get_settings
+
+    try:
+        files = generate(
+            get_settings(),
+            template=Path(args.template or CRISIS_TEMPLATE),
+            cache_file=Path(args.cache or CACHE_FILE),
+            crisis_file=Path(args.crisis or CRISIS_DOMAIN_FILE),
+        )
+    except GenerationError as refused:
+        _err(f"generate: {refused}")
+        return 2
+    stale = [f for f in files if not f.is_current()]
+    if args.check:
+        for f in stale:
+            _err(f"{f.path} is out of date with the catalogue data: run `veiviser generate` (then `make train`)")
+        return 1 if stale else 0
+    for f in stale:
+        f.path.write_text(f.text, encoding="utf-8")
+    _out("written: " + (", ".join(str(f.path) for f in stale) or "nothing, every file was current"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="veiviser", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -345,6 +371,17 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--at", help="ISO time, e.g. 2026-11-23T22:00")
     route.add_argument("--json", action="store_true")
     route.set_defaults(func=cmd_route)
+
+    gen = sub.add_parser(
+        "generate",
+        help="write the chat's offline files (crisis replies, cached national doors) from the catalogue data",
+        description="Reads data/ (VEIVISER_DATA_DIR) and bot/crisis_replies.yml; needs no running service.",
+    )
+    gen.add_argument("--check", action="store_true", help="only compare: exit 1 when a committed file is stale")
+    gen.add_argument("--template", help="the crisis texts (default bot/crisis_replies.yml)")
+    gen.add_argument("--cache", help="where the cached national doors go (default actions/national_doors.json)")
+    gen.add_argument("--crisis", help="where the crisis domain file goes (default bot/domain/responses_crisis.yml)")
+    gen.set_defaults(func=cmd_generate)
 
     fb = sub.add_parser("feedback", help="user participation: feedback counts and shared messages")
     fb_sub = fb.add_subparsers(dest="fb_command", required=True)

@@ -22,8 +22,8 @@ from service_catalog.errors import Unprocessable
 from service_catalog.lab_cases import CaseRow, one_line
 from service_catalog.models import Feedback, LabCase, RoutingRule, SharedMessage
 from service_catalog.models.feedback import MAX_SHARED_TEXT, FeedbackIn, ShareIn
-from service_catalog.redaction import redact
 from service_catalog.vocabulary import Urgency, Vocabulary
+from veiviser_contract.redaction import redact
 
 RECENT_DAYS = 30
 

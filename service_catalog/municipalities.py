@@ -16,6 +16,8 @@ from pathlib import Path
 
 from service_catalog.models.municipality import Municipality
 
+# A name must match at least this well before anyone answers for that municipality ("barum" is Bærum).
+SURE_MATCH = 0.85
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "ü": "u"})
 _SUFFIX = re.compile(r"\s+(kommune|kommun|suohkan|gielda|tjïelte|tjielte|municipality)$")
 
@@ -36,6 +38,11 @@ def normalise_name(text: str) -> str:
 class Match:
     municipality: Municipality
     score: float
+
+    @property
+    def sure(self) -> bool:
+        """Good enough to act on: the chat and /route use the municipality only then."""
+        return self.score >= SURE_MATCH
 
 
 def names_of(m: Municipality) -> list[str]:

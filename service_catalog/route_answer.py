@@ -7,14 +7,17 @@ from datetime import datetime
 from sqlmodel import Session
 
 from service_catalog import catalog
+from service_catalog.door_text import door_text, opening_text
 from service_catalog.models.municipality import MunicipalityPublic
 from service_catalog.models.route import DoorOut, Excluded, RouteAnswer, RuleUsed
 from service_catalog.route_cache import RoutingInputs, route_cache
 from service_catalog.routing import PROBE_AGES, Rule, choose_rule, has_first_line_door, route_doors
 from service_catalog.vocabulary import Lang, Urgency, Vocabulary, split_rule_door
+from veiviser_contract.doors import CHAT_DOORS
+from veiviser_contract.needs import GENERAL_NEED
 
-# The need whose doors are added when a rule leaves nothing usable (or only specialist doors).
-FALLBACK_NEED = "snakke_med_noen"
+# The general need's doors are added when a rule leaves nothing usable (or only specialist doors).
+FALLBACK_NEED = GENERAL_NEED
 
 
 def answer_route(
@@ -61,6 +64,9 @@ def answer_route(
             doors += [d for d in extra if (d.category, d.service_id) not in seen]
             excluded += extra_excluded
             fallback = True
+    shown, not_shown = arrange(doors, vocabulary)
+    shown = [finish_door(d, vocabulary, lang, at) for d in shown]
+    not_shown = [finish_door(d, vocabulary, lang, at) for d in not_shown]
     age_dependent = False
     if age is None and rule is not None:
         signatures = set()
@@ -90,9 +96,30 @@ def answer_route(
         else None,
         age_dependent=age_dependent,
         fallback=fallback,
-        doors=doors,
+        doors=shown,
+        not_shown=not_shown,
         excluded=excluded,
     )
+
+
+def arrange(doors: list[DoorOut], vocabulary: Vocabulary) -> tuple[list[DoorOut], list[DoorOut]]:
+    """What the chat shows and what it leaves out: specialist doors after the others and never alone."""
+    # BUP and Statens barnehus need a referral: a young person cannot open them first, or as the only door.
+    specialist = {code for code, info in vocabulary.doors.items() if info.specialist}
+    direct = [d for d in doors if d.category not in specialist]
+    if not direct:
+        return [], doors
+    ordered = direct + [d for d in doors if d.category in specialist]
+    return ordered[:CHAT_DOORS], ordered[CHAT_DOORS:]
+
+
+def finish_door(door: DoorOut, vocabulary: Vocabulary, lang: Lang, at: datetime) -> DoorOut:
+    """The door with what the chat shows of it: whether it is a specialist, its opening line and its text."""
+    info = vocabulary.doors.get(door.category)
+    specialist = bool(info and info.specialist)
+    done = door.model_copy(update={"specialist": specialist, "opening": opening_text(door, lang, at)})
+    done.text = door_text(done, lang, specialist=specialist)
+    return done
 
 
 def load_inputs(session: Session, need: str, kommunenummer: str | None) -> RoutingInputs:

@@ -149,9 +149,7 @@ def route_doors(
             )
             continue
         mine = [
-            c
-            for c in candidates
-            if c.door == code and (only is None or c.key == only) and _reaches(c, kommunenummer)
+            c for c in candidates if c.door == code and (only is None or c.key == only) and _reaches(c, kommunenummer)
         ]
         mine.sort(key=lambda c: (_SCOPE_ORDER[c.scope], c.id))
         found = False

@@ -106,8 +106,8 @@ def stack_env(folder: Path, ports: dict[str, int], **extra: str) -> dict[str, st
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
-        # bot/ for the components, the repository root for service_catalog.redaction (standard library only).
-        "PYTHONPATH": f"bot{os.pathsep}{ROOT}",
+        # bot/ for the components; the shared veiviser_contract is installed in .venv-rasa (as scripts/rasa-env.sh).
+        "PYTHONPATH": "bot",
         # As scripts/rasa-env.sh: INFO is the explicit default, and the action server binds loopback only.
         "LOG_LEVEL": "INFO",
         "SANIC_HOST": "127.0.0.1",

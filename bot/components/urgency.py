@@ -40,7 +40,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-URGENT_NEEDS = ("selvmordstanker", "akutt_fare", "overdose", "vold_pagar", "overgrep_nylig", "selvskading_akutt")
+from veiviser_contract.needs import URGENT_NEEDS
+
 CHECK_INTENT = "check_risk"
 OTHER_LANGUAGE_INTENT = "other_language"
 FALLBACK_INTENT = "nlu_fallback"

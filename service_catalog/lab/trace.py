@@ -12,8 +12,6 @@ from service_catalog.lab.rasa_client import RasaClient
 from service_catalog.route_answer import answer_route
 from service_catalog.vocabulary import Lang, Vocabulary
 
-# The chat shows this many doors (actions/doors.py MAX_DOORS); the rest are in the trace as "not shown".
-SHOWN_DOORS = 6
 RUNNER_UPS = 3
 # Intents that are no guess at a need: Rasa's fallback.
 NOT_A_GUESS = {"nlu_fallback"}
@@ -61,8 +59,8 @@ def trace_message(
         kommune_known=route.kommune_known if route else False,
         fallback_doors_added=route.fallback if route else False,
         doors=[
-            DoorDecision(position=i, shown=i <= SHOWN_DOORS, door=door)
-            for i, door in enumerate(route.doors if route else [], start=1)
+            DoorDecision(position=i, shown=route is not None and i <= len(route.doors), door=door)
+            for i, door in enumerate([*route.doors, *route.not_shown] if route else [], start=1)
         ],
         excluded=route.excluded if route else [],
         reply=reply_texts(reply),

@@ -17,8 +17,9 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from service_catalog.vocabulary import DoorCode, NeedCode
+from veiviser_contract.doors import CHAT_DOORS
 
-MAX_DOORS = 6
+MAX_DOORS = CHAT_DOORS
 MAX_SHARED_TEXT = 1000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -28,6 +28,7 @@ class MunicipalityPublic(SQLModel):
 
 class MunicipalityMatch(MunicipalityPublic):
     score: float = Field(ge=0, le=1, description="1.0 for an exact match of number or name")
+    sure: bool = Field(description="True when the match is good enough to act on (the chat uses only these)")
 
 
 class DoorAbsenceBase(SQLModel):

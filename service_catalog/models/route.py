@@ -51,6 +51,11 @@ class DoorOut(BaseModel):
     last_verified: date | None = None
     source: str | None = None
     example: bool = False
+    specialist: bool = Field(default=False, description="Reached only by referral (BUP, Statens barnehus)")
+    opening: str | None = Field(
+        default=None, description="Open now, or when it opens, in the answer's language; None when not known"
+    )
+    text: str = Field(default="", description="The door as readable text in the answer's language")
     why: str = Field(description="Why this door is here, for helpers")
 
 
@@ -85,5 +90,8 @@ class RouteAnswer(BaseModel):
     rule: RuleUsed | None
     age_dependent: bool = Field(description="True when the doors would differ by age: worth asking for it")
     fallback: bool = Field(default=False, description="True when the general doors were added")
-    doors: list[DoorOut]
+    doors: list[DoorOut] = Field(description="What the chat shows, in order: specialist doors last, never alone")
+    not_shown: list[DoorOut] = Field(
+        default_factory=list, description="Doors the rules gave beyond what the chat shows, in order"
+    )
     excluded: list[Excluded] = Field(default_factory=list)

@@ -94,7 +94,7 @@ def privacy_page(*, request: Request, settings: SettingsDep) -> HTMLResponse:
 
 @router.api_route("/widget.js", methods=["GET", "HEAD"])
 def widget_script() -> FileResponse:
-    """The widget a municipality embeds."""
+    """The widget a municipality embeds: one classic script, built from ``web/widget/`` by ``make widget``."""
     return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript; charset=utf-8", headers=WIDGET_HEADERS)
 
 

@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from actions.catalogue_client import Address, Door, RouteResult
+from actions.catalogue_client import Door, RouteResult
 
-_NURSE = Door(
-    category="helsesykepleier",
-    name="Helsesykepleier på Eksempel ungdomsskole (oppdiktet)",
-    category_label="Helsesykepleier / skolehelsetjenesten",
-    description="Du kan komme innom uten time.",
-    scope="municipal",
-    key="eksempel-helsesykepleier",
-    phone="10 00 01 01",
-    phone_href="tel:+4710000101",
-    sms="10 00 01 01",
-    sms_href="sms:+4710000101",
-    url="https://eksempel.kommune.example/helsesykepleier",
-    address=Address(street="Skoleveien 1", postal_code="9999", city="Eksempelby"),
-    map_url="https://www.openstreetmap.org/search?query=Skoleveien+1",
-    open_now=True,
-    age_min=13,
-    age_max=16,
-    referral_required=False,
-    cost="free",
-    anonymous=False,
-    example=True,
-)
+_NURSE: dict[str, Any] = {
+    "category": "helsesykepleier",
+    "key": "eksempel-helsesykepleier",
+    "name": "Helsesykepleier på Eksempel ungdomsskole (oppdiktet)",
+    "description": "Du kan komme innom uten time.",
+    "generic": False,
+    "scope": "municipal",
+    "how_to_reach": None,
+    "phone": "10 00 01 01",
+    "phone_href": "tel:+4710000101",
+    "sms": "10 00 01 01",
+    "sms_href": "sms:+4710000101",
+    "chat_url": None,
+    "url": "https://eksempel.kommune.example/helsesykepleier",
+    "map_url": "https://www.openstreetmap.org/search?query=Skoleveien+1",
+    "address": {"street": "Skoleveien 1", "postal_code": "9999", "city": "Eksempelby"},
+    "open_now": True,
+    "next_open": None,
+    "open_24_7": False,
+    "opening": "Åpent nå",
+    "referral_required": False,
+    "specialist": False,
+    "anonymous": False,
+    "cost": "free",
+    "age_min": 13,
+    "age_max": 16,
+    "example": True,
+    "text": "Helsesykepleier på Eksempel ungdomsskole (oppdiktet)\nRing 10 00 01 01\nÅpent nå · gratis",
+}
+
+
+def door_json(category: str = "helsesykepleier", **overrides: Any) -> dict[str, Any]:
+    """One door as the catalogue sends it (an invented school nurse); ``category`` and any field can be changed."""
+    return {**_NURSE, "category": category, **overrides}
 
 
 def make_door(category: str = "helsesykepleier", **overrides: Any) -> Door:
-    """A door with readable defaults (an invented school nurse); ``category`` and any field can be changed."""
-    return replace(_NURSE, category=category, **overrides)
+    """The door of ``door_json``, read as the action server reads the catalogue's answer."""
+    return Door.from_json(door_json(category, **overrides))
 
 
 def make_result(*doors: Door, need: str = "angst_uro", urgency: str = "snart", **overrides: Any) -> RouteResult:

@@ -1,75 +1,78 @@
-"""The ``doors`` payload of the reply contract: its fields, its order, and where specialist doors go."""
+"""The ``doors`` payload of the reply contract: the catalogue's doors forwarded as they are, and their text."""
 
 from __future__ import annotations
 
 import json
 
-from builders import at, make_door
+import pytest
+from builders import door_json, make_door, make_result
+from jsonschema import Draft202012Validator
 
-from actions.doors import MAX_DOORS, doors_payload
-
-# The contract as the brief states it (web chat, routing lab and evaluators read these names).
-CONTRACT_DOOR_FIELDS = [
-    "category", "name", "description", "phone", "phone_href", "sms", "sms_href", "chat_url", "url", "map_url",
-    "address", "open_now", "next_open", "open_24_7", "referral_required", "anonymous", "cost", "age_min",
-    "age_max", "generic", "how_to_reach", "example",
-]  # fmt: skip
+from actions.catalogue_client import Door, MalformedAnswer
+from actions.doors import doors_payload, doors_text, shows_cards
+from veiviser_contract.doors import CHAT_DOORS, DOOR_FIELDS, DOORS_PAYLOAD_SCHEMA
 
 
 def test_payload_is_a_doors_message_with_need_and_urgency() -> None:
-    payload = doors_payload("angst_uro", "snart", [make_door()])
+    payload = doors_payload(make_result(make_door()))
 
     assert list(payload) == ["type", "need", "urgency", "doors"]
     assert (payload["type"], payload["need"], payload["urgency"]) == ("doors", "angst_uro", "snart")
 
 
-def test_payload_carries_the_door_text_when_given_so_card_clients_can_hide_it() -> None:
-    payload = doors_payload("angst_uro", "snart", [make_door()], text="1. Helsesykepleier")
+def test_payload_validates_against_the_contracts_schema() -> None:
+    payload = json.loads(json.dumps(doors_payload(make_result(make_door(), make_door("fastlege")))))
 
-    assert list(payload) == ["type", "need", "urgency", "doors", "text"]
-    assert payload["text"] == "1. Helsesykepleier"
-
-
-def test_payload_door_has_every_contract_field_in_order() -> None:
-    payload = doors_payload("angst_uro", "snart", [make_door()])
-
-    assert list(payload["doors"][0]) == CONTRACT_DOOR_FIELDS
+    Draft202012Validator(DOORS_PAYLOAD_SCHEMA).validate(payload)
 
 
-def test_payload_door_values_are_plain_json() -> None:
-    door = make_door(open_now=False, next_open=at("2026-11-24T15:00:00+01:00"))
+def test_payload_door_is_the_catalogues_door_field_for_field() -> None:
+    sent = doors_payload(make_result(make_door(opening="Stengt nå, åpner tirsdag kl. 15", open_now=False)))
 
-    sent = json.loads(json.dumps(doors_payload("angst_uro", "snart", [door])))["doors"][0]
-
-    assert sent["address"] == {"street": "Skoleveien 1", "postal_code": "9999", "city": "Eksempelby"}
-    assert sent["next_open"] == "2026-11-24T15:00:00+01:00"
-    assert (sent["phone"], sent["open_now"], sent["referral_required"]) == ("10 00 01 01", False, False)
-    assert (sent["age_min"], sent["age_max"]) == (13, 16)
+    assert list(sent["doors"][0]) == list(DOOR_FIELDS)
+    assert sent["doors"][0] == door_json(opening="Stengt nå, åpner tirsdag kl. 15", open_now=False)
 
 
 def test_payload_keeps_the_catalogues_order_best_first() -> None:
     doors = [make_door("helsesykepleier"), make_door("helsestasjon_for_ungdom"), make_door("fastlege")]
 
-    payload = doors_payload("angst_uro", "snart", doors)
+    payload = doors_payload(make_result(*doors))
 
     assert [d["category"] for d in payload["doors"]] == ["helsesykepleier", "helsestasjon_for_ungdom", "fastlege"]
 
 
-def test_payload_holds_at_most_six_doors() -> None:
+def test_payload_never_holds_more_doors_than_the_chat_shows() -> None:
     doors = [make_door(name=f"Dør {n}") for n in range(10)]
 
-    assert len(doors_payload("angst_uro", "snart", doors)["doors"]) == MAX_DOORS == 6
+    assert len(doors_payload(make_result(*doors))["doors"]) == CHAT_DOORS == 6
 
 
-def test_specialist_door_never_comes_first() -> None:
-    doors = [make_door("bup", referral_required=True), make_door("helsesykepleier"), make_door("fastlege")]
+def test_text_numbers_the_doors_own_texts() -> None:
+    doors = [make_door(text="Helsesykepleier\nRing 10 00 01 01"), make_door("fastlege", text="Fastlegen din")]
 
-    categories = [d["category"] for d in doors_payload("utredning", "snart", doors)["doors"]]
-
-    assert categories == ["helsesykepleier", "fastlege", "bup"]
+    assert doors_text(doors) == "1. Helsesykepleier\nRing 10 00 01 01\n\n2. Fastlegen din"
 
 
-def test_specialist_door_is_never_shown_alone() -> None:
-    doors = [make_door("statens_barnehus", referral_required=True), make_door("bup", referral_required=True)]
+@pytest.mark.parametrize(
+    ("metadata", "cards"),
+    [({"cards": True}, True), ({"cards": "yes"}, False), ({}, False), (None, False), ("cards", False)],
+)
+def test_only_a_client_that_says_cards_true_gets_the_doors_without_text(metadata: object, cards: bool) -> None:
+    assert shows_cards({"metadata": metadata}) is cards
 
-    assert doors_payload("vold_hjemme", "haster", doors)["doors"] == []
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"text": ""}, {"phone_href": "javascript:alert(1)"}, {"open_now": "yes"}, {"age_min": -1}, {"scope": "galaxy"}],
+)
+def test_a_door_that_breaks_the_contract_is_refused(broken: dict) -> None:
+    with pytest.raises(MalformedAnswer):
+        Door.from_json(door_json(**broken))
+
+
+def test_a_door_without_a_contract_field_is_refused() -> None:
+    door = door_json()
+    del door["opening"]
+
+    with pytest.raises(MalformedAnswer, match="opening"):
+        Door.from_json(door)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from conftest import TrackerFactory
+from jsonschema import Draft202012Validator
 from rasa_sdk.executor import CollectingDispatcher
 from replies import categories, doors_payload, kinds, responses, slots, texts
 
 from actions.actions import ActionShowDoors
 from actions.catalogue_client import CatalogueClient
+from veiviser_contract.doors import DOORS_PAYLOAD_SCHEMA
 
 
 async def test_show_doors_answers_empathy_intro_text_payload_then_age_question(
@@ -31,13 +33,22 @@ async def test_show_doors_payload_carries_need_urgency_and_doors_best_first(
     assert 1 <= len(payload["doors"]) <= 6
 
 
-async def test_show_doors_payload_text_is_the_door_text_sent_before_it(
+async def test_show_doors_to_a_client_with_cards_sends_the_doors_once_as_the_payload(
+    live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(intent="angst_uro", metadata={"kommune": "9999", "cards": True})
+
+    await ActionShowDoors(live_client).run(dispatcher, tracker, {})
+
+    assert kinds(dispatcher) == ["utter_empathy_angst_uro", "utter_doors_intro", "doors", "utter_ask_age"]
+
+
+async def test_show_doors_payload_validates_against_the_contracts_schema(
     live_client: CatalogueClient, make_tracker: TrackerFactory, dispatcher: CollectingDispatcher
 ) -> None:
     await ActionShowDoors(live_client).run(dispatcher, make_tracker(intent="angst_uro"), {})
 
-    door_text = next(m["text"] for m in dispatcher.messages if m.get("text") and not m.get("response"))
-    assert doors_payload(dispatcher)["text"] == door_text
+    Draft202012Validator(DOORS_PAYLOAD_SCHEMA).validate(doors_payload(dispatcher))
 
 
 async def test_show_doors_remembers_need_urgency_doors_shown_and_age_asked(

@@ -19,7 +19,8 @@ from components.crisis_lexicon import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-URGENT_NEEDS = {"selvmordstanker", "akutt_fare", "overdose", "vold_pagar", "overgrep_nylig", "selvskading_akutt"}
+from veiviser_contract.needs import URGENT_NEEDS
+
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "crisis_heldout.tsv"
 
 

@@ -17,10 +17,14 @@ from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
+
+from veiviser_contract.doors import DOORS_PAYLOAD_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_DIR = ROOT / "bot" / "domain"
 ACTIONS_DIR = ROOT / "actions"
+DOOR_WORDS_FILE = ROOT / "service_catalog" / "door_text.py"
 URGENT_NEEDS: list[str] = yaml.safe_load((ROOT / "data" / "taxonomy.yml").read_text(encoding="utf-8"))["needs"][
     "urgent"
 ]
@@ -177,9 +181,10 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 def action_texts() -> list[Said]:
-    """Every string constant in actions/**/*.py (docstrings aside) and every string in actions/**/*.json."""
+    """Every string constant in actions/**/*.py and the catalogue's door words (docstrings aside), and every
+    string in actions/**/*.json (the cached national doors with their texts)."""
     said = []
-    for path in sorted(ACTIONS_DIR.rglob("*.py")):
+    for path in [*sorted(ACTIONS_DIR.rglob("*.py")), DOOR_WORDS_FILE]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         docstrings = _docstring_nodes(tree)
         for node in ast.walk(tree):
@@ -318,9 +323,15 @@ def test_crisis_response_carries_an_akutt_doors_payload_for_its_need(need: str) 
 
 
 @pytest.mark.parametrize("need", URGENT_NEEDS)
-def test_crisis_payload_is_the_same_in_every_language(need: str) -> None:
-    payloads = [variation["custom"] for variation in RESPONSES[f"utter_crisis_{need}"]]
-    assert all(payload == payloads[0] for payload in payloads)
+def test_crisis_payload_lists_the_same_doors_in_every_language(need: str) -> None:
+    keys = [[door["key"] for door in variation["custom"]["doors"]] for variation in RESPONSES[f"utter_crisis_{need}"]]
+    assert all(k == keys[0] for k in keys)
+
+
+@pytest.mark.parametrize("need", URGENT_NEEDS)
+def test_crisis_payload_validates_against_the_contracts_schema(need: str) -> None:
+    for variation in RESPONSES[f"utter_crisis_{need}"]:
+        Draft202012Validator(DOORS_PAYLOAD_SCHEMA).validate(variation["custom"])
 
 
 @pytest.mark.parametrize("need", URGENT_NEEDS)

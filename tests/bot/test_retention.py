@@ -92,7 +92,7 @@ def test_python_dash_m_retention_runs_as_a_job(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "retention", "--url", f"sqlite:///{db}", "--hours", "1"],
         cwd=REPO_ROOT,
-        env={"PYTHONPATH": f"bot:{REPO_ROOT}", "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
+        env={"PYTHONPATH": "bot", "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
         capture_output=True,
         text=True,
         timeout=120,

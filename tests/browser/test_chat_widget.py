@@ -14,8 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page, Route, expect
+from jsonschema import Draft202012Validator
+from playwright.sync_api import Locator, Page, Response, Route, expect
 from rest_stack import Stack
+
+from veiviser_contract.doors import DOORS_PAYLOAD_SCHEMA
 
 EXIT_URL = "https://www.yr.no/nb"
 NEUTRAL_PAGE = "<!doctype html><html lang='nb'><title>Været</title><p>Været i dag.</p></html>"
@@ -71,6 +74,16 @@ def _fake_rasa(messages: list[dict[str, Any]]):
     return handle
 
 
+def _is_chat_reply(response: Response) -> bool:
+    return response.url.endswith("/webhooks/rest/webhook") and response.request.method == "POST"
+
+
+def _payload_doors(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The doors of every ``doors`` payload in a REST channel reply, in order."""
+    customs = [m["custom"] for m in messages if isinstance(m.get("custom"), dict)]
+    return [door for custom in customs if custom.get("type") == "doors" for door in custom["doors"]]
+
+
 def _no_horizontal_scroll(page: Page) -> None:
     widths = page.evaluate("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
@@ -86,16 +99,25 @@ def test_phone_conversation_shows_door_cards_with_call_links(
     stack: Stack, phone: Page, artifacts: Path, axe_check: Any
 ) -> None:
     _open(phone, stack)
-    _send(phone, "jeg er så lei meg hele tiden")
+    with phone.expect_response(_is_chat_reply, timeout=REPLY_TIMEOUT) as reply:
+        _send(phone, "jeg er så lei meg hele tiden")
     nurse = phone.locator('article[data-door="helsesykepleier"]').first
     expect(nurse).to_be_visible(timeout=REPLY_TIMEOUT)
     call = nurse.locator('[data-action="call"]')
     assert call.get_attribute("href").startswith("tel:")
     expect(nurse.get_by_role("heading")).not_to_be_empty()
-    expect(nurse.locator(".vv-door-status")).to_have_text(
-        re.compile(r"^(Døgnåpen|Åpen nå|Stengt nå( – åpner \w+ kl\. \d\d:\d\d.*)?)$")
-    )
-    # The cards replace the numbered door list the bot also sends as text.
+    # What the widget was sent is the contract the catalogue and the action server are held to as well.
+    for message in reply.value.json():
+        if isinstance(message.get("custom"), dict):
+            Draft202012Validator(DOORS_PAYLOAD_SCHEMA).validate(message["custom"])
+    # The card shows the opening line the server wrote for the door, as it is; open_now only picks the style.
+    door = next(d for d in _payload_doors(reply.value.json()) if d["category"] == "helsesykepleier")
+    assert door.get("opening"), f"the doors payload carries no opening line for {door['name']}"
+    status = nurse.locator(".vv-door-status")
+    expect(status).to_have_text(door["opening"])
+    style = "vv-open" if door["open_now"] or door["open_24_7"] else "vv-closed"
+    expect(status).to_have_class(re.compile(rf"\b{style}\b"))
+    # The widget asks for cards (metadata.cards), so the chat sends the doors as the payload only, not as text.
     bot_texts = phone.locator(".vv-msg.vv-bot .vv-text").all_inner_texts()
     assert not [t for t in bot_texts if re.match(r"\d+\. ", t)], bot_texts
     # Scroll the log (not the page) so the card is at its top, as the widget does with a new reply.
@@ -274,7 +296,7 @@ def test_bot_button_sends_its_payload_and_shows_its_title(stack: Stack, page: Pa
     expect(page.locator(".vv-msg.vv-user")).to_have_count(2)
     assert _user_texts(page) == ["det er vanskelig hjemme", "Vold hjemme"]
     assert [body["message"] for body in posted] == ["det er vanskelig hjemme", "/vold_hjemme"]
-    assert posted[0]["metadata"] == {"kommune": "9999"}
+    assert posted[0]["metadata"] == {"cards": True, "kommune": "9999"}
     assert re.fullmatch(r"[0-9a-f-]{36}", posted[0]["sender"]) and posted[0]["sender"] == posted[1]["sender"]
 
 
@@ -352,6 +374,8 @@ def test_unsafe_door_links_are_dropped(stack: Stack, page: Page) -> None:
         "open_now": None,
     }
     reply = [{"recipient_id": "x", "custom": {"type": "doors", "need": "x", "urgency": "snart", "doors": [door]}}]
+    # The schema refuses such a payload; the widget must stay safe even so (a proxy or a bug could send it).
+    assert not Draft202012Validator(DOORS_PAYLOAD_SCHEMA).is_valid(reply[0]["custom"])
     page.route(WEBHOOK, _fake_rasa(reply))
     _open(page, stack)
     _send(page, "hei")
@@ -361,21 +385,51 @@ def test_unsafe_door_links_are_dropped(stack: Stack, page: Page) -> None:
     assert actions == [["sms", "sms:+4710000101", ""], ["chat", "https://chat.example.test/", "noopener noreferrer"]]
 
 
-def test_door_text_equal_to_the_payload_text_is_hidden(stack: Stack, page: Page) -> None:
-    listing = "1. Helsesykepleier (test)\nRing 10 00 01 01"
-    door = {"category": "helsesykepleier", "name": "Helsesykepleier (test)", "phone_href": "tel:+4710000101"}
-    custom = {"type": "doors", "need": "x", "urgency": "snart", "doors": [door], "text": listing}
+def test_cards_show_the_payloads_opening_lines_and_every_bot_text_is_shown(stack: Stack, page: Page) -> None:
+    listing = "Helsesykepleier (test)\nRing 10 00 01 01"
+    closed = {
+        "category": "helsesykepleier",
+        "name": "Helsesykepleier (test)",
+        "phone_href": "tel:+4710000101",
+        "open_now": False,
+        "open_24_7": False,
+        "next_open": "2030-01-01T08:00:00+01:00",  # not read: the widget shows the server's words
+        "opening": "Stengt nå, åpner tirsdag kl. 15",
+        "text": listing,
+    }
+    always = {"category": "nodtelefon", "name": "Døgnlinje (test)", "open_now": True, "open_24_7": True,
+              "opening": "Åpent hele døgnet"}  # fmt: skip
+    unknown = {"category": "fastlege", "name": "Fastlege (test)", "open_now": None, "opening": None}
+    not_text = {"category": "legevakt", "name": "Legevakt (test)", "open_now": True, "opening": 7}
+    doors = [closed, always, unknown, not_text]
+    custom = {"type": "doors", "need": "x", "urgency": "snart", "doors": doors, "text": listing}
     reply = [
         {"recipient_id": "x", "text": "Her er noen du kan snakke med."},
-        {"recipient_id": "x", "text": listing},
+        {"recipient_id": "x", "text": listing},  # shown: the widget hides nothing the chat sends as text
         {"recipient_id": "x", "custom": custom},
     ]
     page.route(WEBHOOK, _fake_rasa(reply))
     _open(page, stack)
     _send(page, "hei")
-    expect(page.locator('article[data-door="helsesykepleier"]')).to_be_visible()
-    texts = page.locator(".vv-msg.vv-bot .vv-text").all_inner_texts()
-    assert texts[1:] == ["Her er noen du kan snakke med."], texts
+    expect(page.locator("article[data-door]")).to_have_count(4)
+    texts = page.locator(".vv-msg.vv-bot .vv-text").all_text_contents()
+    assert texts[1:] == ["Her er noen du kan snakke med.", listing], texts
+    status = page.locator('article[data-door="helsesykepleier"] .vv-door-status')
+    expect(status).to_have_text("Stengt nå, åpner tirsdag kl. 15")
+    expect(status).to_have_class(re.compile(r"\bvv-closed\b"))
+    status = page.locator('article[data-door="nodtelefon"] .vv-door-status')
+    expect(status).to_have_text("Åpent hele døgnet")
+    expect(status).to_have_class(re.compile(r"\bvv-open\b"))
+    for unknown_hours in ("fastlege", "legevakt"):
+        expect(page.locator(f'article[data-door="{unknown_hours}"] .vv-door-status')).to_have_count(0)
+    expect(page.locator("article[data-door]").filter(has_text="10 00 01 01")).to_have_count(0)
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Last ned samtalen").click()
+    transcript = Path(info.value.path()).read_text("utf-8").splitlines()
+    assert "  • Helsesykepleier (test) (Stengt nå, åpner tirsdag kl. 15)" in transcript
+    assert "  • Døgnlinje (test) (Åpent hele døgnet)" in transcript
+    assert "  • Fastlege (test)" in transcript
 
 
 def test_reload_restores_the_conversation_and_delete_forgets_it(stack: Stack, page: Page) -> None:

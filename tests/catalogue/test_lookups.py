@@ -12,7 +12,13 @@ from service_catalog.models import Municipality
 @pytest.mark.parametrize("query", ["Bærum", "bærum", "baerum", "Barum", "BÆRUM KOMMUNE", "3201"])
 def test_municipality_search_finds_baerum_however_written(client: TestClient, query: str) -> None:
     matches = client.get("/api/v1/municipalities", params={"q": query}).json()
-    assert matches[0]["kommunenummer"] == "3201"
+    assert matches[0]["kommunenummer"] == "3201" and matches[0]["sure"] is True
+
+
+def test_municipality_search_says_a_loose_match_is_not_sure(client: TestClient) -> None:
+    matches = client.get("/api/v1/municipalities", params={"q": "Bergsdalen"}).json()
+    assert all(m["sure"] is (m["score"] >= 0.85) for m in matches)
+    assert not any(m["sure"] for m in matches if m["name"] != "Bergsdalen")
 
 
 def test_municipality_search_finds_sami_parallel_name(client: TestClient) -> None:

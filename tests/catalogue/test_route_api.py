@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
+
+from veiviser_contract.doors import CHAT_DOORS, DOOR_FIELDS, DOORS_PAYLOAD_SCHEMA
 
 MONDAY_10 = "2026-11-23T10:00:00+01:00"
 MONDAY_23 = "2026-11-23T23:00:00+01:00"
@@ -114,6 +117,36 @@ def test_route_suicidal_thoughts_names_113_and_the_talk_lines_never_the_fire_bri
 def test_route_violence_now_starts_with_the_police_then_113(client: TestClient) -> None:
     answer = get_route(client, need="vold_pagar", kommune="9999", at=MONDAY_23)
     assert [d["phone"] for d in answer["doors"][:3]] == ["112", "113", "116 111"]
+
+
+def test_route_doors_are_the_chat_payload_the_contract_describes(client: TestClient) -> None:
+    answer = get_route(client, need="nedstemthet", kommune="9999", age=17, at=MONDAY_10, lang="nn")
+    payload = {
+        "type": "doors",
+        "need": answer["need"],
+        "urgency": answer["urgency"],
+        "doors": [{field: door[field] for field in DOOR_FIELDS} for door in answer["doors"]],
+    }
+    Draft202012Validator(DOORS_PAYLOAD_SCHEMA).validate(payload)
+    assert all(door["text"].startswith(door["name"]) for door in answer["doors"])
+
+
+def test_route_shows_at_most_six_doors_and_lists_the_rest_as_not_shown(client: TestClient) -> None:
+    answer = get_route(client, need="nedstemthet", kommune="9999", age=17, at=MONDAY_10)
+    assert len(answer["doors"]) == CHAT_DOORS
+    assert answer["not_shown"], "the rule for nedstemthet names more doors than the chat shows"
+
+
+def test_route_opening_is_said_in_the_asked_language(client: TestClient) -> None:
+    answer = get_route(client, need="angst_uro", kommune="9999", age=15, at=MONDAY_23, lang="en")
+    openings = {door["opening"] for door in answer["doors"] if door["opening"]}
+    assert openings and all(o.startswith(("Open", "Closed")) for o in openings)
+
+
+def test_route_specialist_door_comes_after_the_first_line_doors(client: TestClient) -> None:
+    answer = get_route(client, need="utredning", kommune="9999", age=14, at=MONDAY_10)
+    specialist = [door["specialist"] for door in answer["doors"]]
+    assert specialist[-1] is True and specialist == sorted(specialist)
 
 
 def test_route_specialist_door_is_never_the_first(client: TestClient) -> None:

@@ -118,7 +118,7 @@ def test_rasa_env_script_sets_the_privacy_defaults() -> None:
     lines = set(env.stdout.splitlines())
     for expected in ("RASA_TELEMETRY_ENABLED=false", "LOG_LEVEL=INFO", "SANIC_HOST=127.0.0.1"):
         assert expected in lines
-    assert "PYTHONPATH=bot:." in lines
+    assert "PYTHONPATH=bot" in lines  # the components only: nothing of the catalogue
     assert "VEIVISER_RETENTION_HOURS=24" in lines
 
 

@@ -40,7 +40,7 @@ def search_municipalities(
     """Municipalities matching a name or number, tolerant of case, missing æøå and typos."""
     rows = session.exec(select(Municipality)).all()
     return [
-        MunicipalityMatch(**_public(m.municipality).model_dump(), score=m.score)
+        MunicipalityMatch(**_public(m.municipality).model_dump(), score=m.score, sure=m.sure)
         for m in find_municipalities(rows, q, limit=limit)
     ]
 

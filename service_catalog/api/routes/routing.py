@@ -19,9 +19,6 @@ from service_catalog.vocabulary import Lang, Urgency
 
 router = APIRouter(prefix="/api/v1", tags=["routing"])
 
-# A name must match this well before the answer is given for that municipality.
-NAME_MATCH_MIN = 0.85
-
 
 @router.get("/route")
 def route(
@@ -62,4 +59,4 @@ def _resolve(session: SessionDep, kommune: str | None) -> str | None:
     if text.isdigit():
         return text.zfill(4) if len(text) <= 4 else None
     matches = find_municipalities(session.exec(select(Municipality)).all(), text, limit=1)
-    return matches[0].municipality.kommunenummer if matches and matches[0].score >= NAME_MATCH_MIN else None
+    return matches[0].municipality.kommunenummer if matches and matches[0].sure else None

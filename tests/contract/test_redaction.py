@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service_catalog.redaction import is_fodselsnummer, redact
+from veiviser_contract.redaction import is_fodselsnummer, redact
 
 SAFE_TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå ,.!?", max_size=40)
 

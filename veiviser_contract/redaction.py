@@ -1,7 +1,8 @@
 """Remove personal data from a message a young person chose to share: phone numbers, e-mail addresses,
 fødselsnummer (and D-numbers), street addresses and introduced names become placeholders.
 
-Standard library only: the Rasa side (pydantic 1, no SQLModel) imports this module too.
+Used by the catalogue (shared messages, service_catalog/feedback.py) and by Rasa's tracker store
+(bot/redacting_store.py), hence here in the shared contract, standard library only.
 
 What stays, on purpose:
 - short service numbers (113, 112, 110, 116 117, 116 123, 116 111, 116 006): national lines, not people;
