@@ -52,6 +52,19 @@ def test_committed_widget_is_the_build_of_its_modules() -> None:
     assert committed == build_widget.build(), "static/widget.js differs from its sources: run `make widget`"
 
 
+def test_the_widgets_door_fields_are_the_contracts() -> None:
+    committed = build_widget.CONTRACT_MODULE.read_text(encoding="utf-8")
+    assert committed == build_widget.contract_module(), "widget/contract.js is stale: run `make widget`"
+    assert "'opening'" in committed and "export const CHAT_DOORS = 6;" in committed
+
+
+def test_check_fails_when_the_contract_module_is_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = tmp_path / "contract.js"
+    stale.write_text("export const STRING_FIELDS = ['name'];\n", encoding="utf-8")
+    monkeypatch.setattr(build_widget, "CONTRACT_MODULE", stale)
+    assert build_widget.main(["--check"]) == 1
+
+
 def test_check_fails_when_the_committed_file_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stale = tmp_path / "widget.js"
     stale.write_text("/* an old build */\n", encoding="utf-8")

@@ -7,19 +7,14 @@
  * language and shown as it is; ``open_now`` and ``open_24_7`` only choose its style. The ``text`` of the
  * payload and of each door (the same doors as readable text, for clients without cards) is not read.
  */
+import { BOOL_FIELDS, CHAT_DOORS, INTEGER_FIELDS, STRING_FIELDS } from './contract.js';
 import { el, safeHref, srOnly } from './dom.js';
 import { fill } from './texts.js';
 
 /** A need or door code. */
 export const CODE = /^[a-z][a-z0-9_]{0,39}$/;
 
-const STRING_FIELDS = [
-  'category', 'name', 'description', 'phone', 'phone_href', 'sms', 'sms_href',
-  'chat_url', 'url', 'map_url', 'opening', 'cost', 'how_to_reach',
-];
-const BOOL_FIELDS = ['open_now', 'open_24_7', 'referral_required', 'anonymous', 'generic', 'example'];
-
-/** Only the fields the cards use, with the types they must have (the rest of the payload is dropped). */
+/** Only the contract's fields, with the types they must have (the rest of the payload is dropped). */
 export function cleanDoors(custom) {
   const doors = Array.isArray(custom.doors) ? custom.doors : [];
   return {
@@ -27,7 +22,7 @@ export function cleanDoors(custom) {
     urgency: typeof custom.urgency === 'string' ? custom.urgency : null,
     doors: doors
       .filter((d) => d && typeof d === 'object' && typeof d.name === 'string')
-      .slice(0, 12)
+      .slice(0, CHAT_DOORS)
       .map(cleanDoor),
   };
 }
@@ -36,7 +31,7 @@ function cleanDoor(d) {
   const door = {};
   for (const key of STRING_FIELDS) door[key] = typeof d[key] === 'string' ? d[key].slice(0, 2000) : null;
   for (const key of BOOL_FIELDS) door[key] = typeof d[key] === 'boolean' ? d[key] : null;
-  for (const key of ['age_min', 'age_max']) door[key] = Number.isInteger(d[key]) ? d[key] : null;
+  for (const key of INTEGER_FIELDS) door[key] = Number.isInteger(d[key]) ? d[key] : null;
   door.address = addressText(d.address);
   return door;
 }
