@@ -4,14 +4,27 @@
 check in front of the webhook:
 
 1. More than ``VEIVISER_RATE_PER_SENDER`` messages (20) from one sender, or ``VEIVISER_RATE_PER_ADDRESS``
-   (120) from one client address, within ``VEIVISER_RATE_WINDOW_SECONDS`` (60): HTTP 429 with a JSON body
-   whose text still names 113, and a Retry-After header.
+   (300: a school class behind one address) from one client address, within ``VEIVISER_RATE_WINDOW_SECONDS``
+   (60): HTTP 429 with a JSON body whose text still names 113, and a Retry-After header.
 2. A message longer than ``VEIVISER_MAX_MESSAGE_CHARS`` (1000): a friendly answer naming 113, in the
    channel's usual reply shape; the message never reaches the model or the tracker store.
 3. A request Rasa's channel would answer with a 500 or an empty list (a body that is not a JSON object, no text
    message, no sender or a sender longer than the tracker store's column, metadata that is not an object):
    HTTP 400 with a text that names 113. Lone surrogates in the text (which cannot be stored as UTF-8) become
    "?" before Rasa reads the message.
+
+4. Only the metadata Veiviser reads is kept (``allowed_metadata``): ``kommune`` (a four-digit kommunenummer,
+   actions/dialogue.py ``metadata_kommune``), ``alder`` (a whole number of years, 1 to 120; the routing lab
+   sends it, ``metadata_age``) and ``cards`` (``true``: the web chat shows the doors as cards,
+   actions/doors.py ``shows_cards``). Any other key or form is dropped before the model and the tracker
+   store; so are ``model_id`` and ``assistant_id``, which Rasa then sets itself. The input channel is always
+   "rest", whatever the request names.
+5. The message's text never reaches a log: the handler is Veiviser's own (Rasa's logs the whole text at ERROR
+   when its request is cancelled or fails), and ``log_privacy`` withholds the text of every message in flight
+   from every log record of the process. A request cancelled before the reply (the client left, or Sanic's
+   response timeout) is logged without its text and stays cancelled; one whose handling raises is logged with
+   the exception's type and place only, and answered with what was said so far and a line naming 113.
+   Rasa's ``?stream=true`` variant of the webhook is not offered: every answer is one JSON list.
 
 Counts are fixed windows, kept in memory per process, or in Redis when ``REDIS_URL`` is set so that several
 Rasa instances share them. Redis keys hold a hash of the sender or address, never the value itself.
@@ -27,17 +40,23 @@ credentials.yml::
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import math
 import os
+import re
 import time
-from collections.abc import Awaitable, Callable
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jwt
-from rasa.core.channels.channel import UserMessage
+import log_privacy
+import rasa_patches
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.exceptions import SanicException
@@ -45,11 +64,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 TOO_LONG_TEXT = "Meldingen er for lang for meg. Skriv den gjerne kortere. Haster det? Ring 113."
 INVALID_TEXT = "Meldingen kom ikke fram som den skulle. Prøv å skrive den på nytt. Haster det? Ring 113."
 # Rasa's SQL tracker store keeps the sender in a VARCHAR(255); the widget's ids are 32 characters.
 MAX_SENDER_CHARS = 128
+FAILED_TEXT = "Noe gikk galt hos meg, så jeg fikk ikke svart deg. Prøv igjen om litt. Haster det? Ring 113."
 TOO_MANY_TEXT = (
     "Du har sendt mange meldinger på kort tid. Vent litt før du skriver igjen. "
     "Haster det? Ring 113. Vil du snakke med noen nå, ring Mental Helse Hjelpetelefonen på 116 123."
@@ -63,7 +84,8 @@ def _signed_by_the_lab(request: Request) -> bool:
     if not secret or not header.lower().startswith("bearer "):
         return False
     try:
-        claims = jwt.decode(header[7:].strip(), secret, algorithms=["HS256"])
+        # A lab token without an expiry could skip the limits forever once leaked (bot/run_rasa.py refuses it too).
+        claims = jwt.decode(header[7:].strip(), secret, algorithms=["HS256"], options={"require": ["exp"]})
     except jwt.PyJWTError:
         return False
     user = claims.get("user")
@@ -88,7 +110,8 @@ class ChannelSettings:
     """Limits of the chat channel, read from the environment once when the channel is created."""
 
     per_sender: int = 20
-    per_address: int = 120
+    # A school class shares one address: 30 pupils writing ten messages a minute each must get through.
+    per_address: int = 300
     window_seconds: int = 60
     max_chars: int = 1000
     redis_url: str | None = None
@@ -185,6 +208,44 @@ def _malformed(body: Any) -> str | None:
     return None
 
 
+_KOMMUNENUMMER = re.compile(r"\d{4}")
+MAX_AGE = 120
+
+
+def _kommune(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and _KOMMUNENUMMER.fullmatch(value.strip()) else None
+
+
+def _alder(value: Any) -> int | None:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return value if whole and 0 < value <= MAX_AGE else None
+
+
+def _cards(value: Any) -> bool | None:
+    return True if value is True else None
+
+
+# The metadata keys Veiviser reads, each with the check of its form (None: dropped).
+METADATA_KEYS: dict[str, Callable[[Any], Any]] = {"kommune": _kommune, "alder": _alder, "cards": _cards}
+
+
+def allowed_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The metadata Veiviser reads, each value in the form its reader accepts; None when nothing is left."""
+    if not metadata:
+        return None
+    kept = {key: value for key, check in METADATA_KEYS.items() if (value := check(metadata.get(key))) is not None}
+    if len(kept) < len(metadata):
+        dropped = len(metadata) - len(kept)
+        logger.info("Chat metadata: %d key(s) Veiviser does not read, or not in their form, dropped", dropped)
+    return kept or None
+
+
+def _where(error: BaseException) -> str:
+    """Where ``error`` was raised (file, line, function of the innermost frames), never its message."""
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames)) or "unknown"
+
+
 def _without_lone_surrogates(text: str) -> str:
     """JSON may carry "\\ud800" alone; such text cannot be encoded as UTF-8 for the tracker store or the logs."""
     return text.encode("utf-8", "replace").decode("utf-8")
@@ -204,9 +265,11 @@ class GuardedRestInput(RestInput):
         return cls(ChannelSettings.from_env())
 
     def __init__(self, settings: ChannelSettings | None = None) -> None:
-        """A channel with the given limits (defaults: from the environment)."""
+        """A channel with the given limits (defaults: from the environment); no chat text in any log from now."""
         self.settings = settings or ChannelSettings.from_env()
         self.limiter = RateLimiter(self.settings)
+        log_privacy.install()
+        rasa_patches.install()
 
     async def check(self, request: Request) -> HTTPResponse | None:
         """A response that answers the request instead of the model, or None to pass it on."""
@@ -236,14 +299,34 @@ class GuardedRestInput(RestInput):
             return response.json([{"recipient_id": sender, "text": TOO_LONG_TEXT}])
         return None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's REST routes with ``check`` run before the webhook."""
-        blueprint: Blueprint = super().blueprint(on_new_message)
+    async def answer(self, on_new_message: OnNewMessage, body: dict[str, Any]) -> HTTPResponse:
+        """Rasa's answer to a checked request, with nothing of the message in any log (see module docstring)."""
+        text, sender = body["message"], body["sender"]
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            text, collector, sender, input_channel=self.name(), metadata=allowed_metadata(body.get("metadata"))
+        )
+        with log_privacy.message_in_flight(text):
+            try:
+                await on_new_message(message)
+            except asyncio.CancelledError:
+                logger.warning("rest.message.received.timeout: cancelled before the reply (client gone, or timeout)")
+                raise
+            except Exception as error:
+                logger.error("rest.message.received.failure: %s at %s", type(error).__name__, _where(error))
+                return response.json([*collector.messages, {"recipient_id": sender, "text": FAILED_TEXT}])
+        return response.json(collector.messages)
 
-        @blueprint.middleware("request")
-        async def guard(request: Request) -> HTTPResponse | None:
-            if request.method == "POST" and request.path.rstrip("/").endswith("/webhook"):
-                return await self.check(request)
-            return None
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """The REST channel's routes (health and webhook), with ``check`` and ``answer`` as the webhook."""
+        blueprint = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.check(request) or await self.answer(on_new_message, request.json)
 
         return blueprint

@@ -4,7 +4,8 @@ Rasa keeps the live tracker of a turn in memory and calls ``save()`` at the end 
 hands the backing store (SQL, Redis or in-memory, Rasa's own classes) a copy in which:
 
 - every user message, its parse text, entity values and string slot values went through
-  ``veiviser_contract.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names);
+  ``veiviser_contract.redaction.redact`` (phone numbers, e-mail, fødselsnummer, addresses, names), and the
+  crisis layer's findings keep their verdict (level, need, action) without the words they matched;
 - a crisis turn (urgent intent, or a reply whose doors payload says ``urgency: akutt``) keeps no text at all:
   the text becomes ``CRISIS_MARKER``, the parse data keeps only the intent and ``urgency: akutt``; a turn
   that was asked the direct question (intent ``check_risk``, an ambiguous signal that may be about
@@ -51,6 +52,9 @@ CRISIS_MARKER = "[akutt: teksten er ikke lagret]"
 # Asked directly whether they think of taking their life (components/urgency.py): its text is not kept either.
 CHECK_INTENT = "check_risk"
 _INTEGER_KWARGS = ("port", "db", "record_exp")
+# The keys of the parse output's `crisis` (and of each matched span) that hold no words of the message.
+_CRISIS_VERDICT = ("level", "need", "needs", "action", "reasons", "need_hint", "classifier_intent")
+_SPAN_VERDICT = ("need", "strength", "level", "negated", "past")
 
 
 def _redact_value(value: Any) -> Any:
@@ -117,8 +121,29 @@ def _stored_user_event(event: dict[str, Any], crisis: bool) -> dict[str, Any]:
                     value = PART_REMOVED
                 entity[key] = value
         if "crisis" in parse_data:
-            parse_data["crisis"] = _redact_value(parse_data["crisis"])
+            parse_data["crisis"] = _crisis_verdict(parse_data["crisis"])
     return event
+
+
+def _crisis_verdict(crisis: Any) -> dict[str, Any]:
+    """What a stored turn keeps of the crisis layer's findings (components/crisis_gate.py): the verdict only.
+
+    The lexicon's matched words, its patterns and the risk-context items are words of the message, taken from a
+    lower-cased, normalised copy that the redaction rules cannot read ("kniv i kong oscars gate 5 og trua"), and
+    they are crisis words, which are never kept (safety.md rule 6).
+    """
+    if not isinstance(crisis, dict):
+        return {}
+    kept = {key: crisis[key] for key in _CRISIS_VERDICT if key in crisis}
+    kept["matched"] = [
+        {key: span[key] for key in _SPAN_VERDICT if key in span}
+        for span in crisis.get("matched") or ()
+        if isinstance(span, dict)
+    ]
+    foreign = crisis.get("foreign")
+    if isinstance(foreign, dict):
+        kept["foreign"] = {key: foreign.get(key) for key in ("language", "need")}
+    return kept
 
 
 def redact_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

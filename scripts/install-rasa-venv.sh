@@ -8,7 +8,8 @@
 # Steps: python3.11 -m venv .venv-rasa (if missing) -> pip install -r requirements-rasa.txt ->
 # pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2 (both declare
 # Python <3.11 but run on 3.11) -> pip install --no-deps -e veiviser_contract (the codes shared with the
-# catalogue, standard library only; its own pyproject, so no catalogue package comes along) -> blank
+# catalogue; its own pyproject, so no catalogue package comes along; its one dependency, phonenumbers, is
+# pinned in requirements-rasa.txt) -> blank
 # Norwegian spaCy pipeline in .venv-rasa/spacy-nb-blank (SpacyNLP `model:` takes its path) -> stamp
 # .venv-rasa/.installed holding the sha256 of requirements-rasa.txt and veiviser_contract/pyproject.toml
 # and the Rasa versions, so a rerun with nothing changed does nothing (the contract is installed editable:

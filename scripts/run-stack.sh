@@ -31,7 +31,8 @@ wait_for "http://127.0.0.1:$VEIVISER_PORT/ready" catalogue 30
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 60
 # Rasa's HTTP API is on for the routing lab (/model/parse), and only with JWT auth: a token signed with
 # RASA_JWT_SECRET in the Authorization header, never ?token= in the URL. Rasa listens on loopback only.
-# "--jwt-secret=VALUE" in one word: a secret that starts with "-" would otherwise be read as an option.
+# bot/run_rasa.py is `rasa run` with the secret read from the environment (on the command line, ps would show
+# it), at least 32 characters, and an API that refuses tokens without an expiry.
 # CORS: the chat widget on the pages at :$VEIVISER_PORT posts to Rasa, whichever name the browser used for the host.
 if [ -z "${RASA_JWT_SECRET:-}" ]; then
     export RASA_JWT_SECRET
@@ -39,8 +40,8 @@ if [ -z "${RASA_JWT_SECRET:-}" ]; then
 from service_catalog.lab.rasa_client import rasa_jwt_secret
 print(rasa_jwt_secret(get_settings()))')
 fi
-"$RASA" run --model models --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-    --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-secret="$RASA_JWT_SECRET" --jwt-method HS256 \
+.venv-rasa/bin/python -m run_rasa --model models --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+    --port "$RASA_PORT" --interface 127.0.0.1 --enable-api --jwt-method HS256 \
     --cors "http://127.0.0.1:$VEIVISER_PORT" "http://localhost:$VEIVISER_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" rasa 180
 # Stored conversations (redacted, bot/redacting_store.py) are deleted after VEIVISER_RETENTION_HOURS: hourly here.

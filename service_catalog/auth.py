@@ -1,14 +1,19 @@
 """Maintainer authentication: password hashes, signed tokens, login lockout, and the route dependencies.
 
-Passwords are hashed with the standard library's scrypt and a random salt per password, stored as
-``scrypt$n$r$p$salt$hash``. A login hands out a short-lived JWT (HS256, signed with
+Passwords are hashed with Argon2id (``argon2-cffi``, OWASP's parameters: 19 MiB, two passes, one lane;
+stored in the PHC format ``$argon2id$v=19$m=...``). Hashes of the scrypt scheme used before
+(``scrypt$n$r$p$salt$hash``, N=2^14) are still verified, and rewritten as Argon2id at the next successful
+login, as are Argon2 hashes with weaker parameters than today's. A login hands out a short-lived JWT (HS256, signed with
 ``settings.secret_key``) whose ``ver`` claim is a fingerprint of the password hash, so changing the
 password ends every token issued before; deactivating the maintainer ends them too, since each
 request looks the maintainer up again.
 
-Every refused login answers with the same message and does the same scrypt work whether the username
+Every refused login answers with the same message and does the same hashing work whether the username
 exists, is deactivated, is locked or simply typed the wrong password, so the answer tells an attacker
 nothing about which usernames exist.
+
+Lockout is per username *and client address* (:class:`service_catalog.ratelimit.Lockout`): someone who
+knows a username can lock it only for the address they try from, never for its owner elsewhere.
 
 CSRF: the admin API is token-based. The token travels in the ``Authorization: Bearer`` header, never
 in a cookie, so a browser never attaches it to a request another site makes; the admin API is
@@ -30,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import argon2
 import jwt
 from fastapi import Depends, Query
 from fastapi.security import OAuth2PasswordBearer
@@ -39,11 +45,15 @@ from service_catalog.config import REPO_ROOT, Settings
 from service_catalog.deps import SessionDep, SettingsDep
 from service_catalog.errors import CatalogError, Conflict, Forbidden, NotFound, Unauthorized
 from service_catalog.models import Maintainer, MaintainerMunicipality, Municipality
+from service_catalog.ratelimit import Lockout, login_key
 
 PASSWORD_MIN_LENGTH = 12
 # Far above any real password; keeps one login from costing more than one hash of a short text.
 PASSWORD_MAX_LENGTH = 1024
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # about 16 MiB and 50 ms per hash
+# OWASP's Password Storage Cheat Sheet, first Argon2id option: 19 MiB, two passes, one lane (about 30 ms here).
+# Cheap enough that the login rate limits, not the hashing, bound what a login costs the server.
+_HASHER = argon2.PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=argon2.Type.ID)
+# Verifying hashes of the scheme used before Argon2id (N=2^14 needs 16 MiB; the bound refuses absurd rows).
 _SCRYPT_MAXMEM = 64 * 1024 * 1024
 ALGORITHM = "HS256"
 SECRET_KEY_MIN_LENGTH = 32  # HS256 wants a key at least as long as its 256-bit hash
@@ -68,20 +78,45 @@ class MissingSecretKey(RuntimeError):
 
 
 def hash_password(password: str) -> str:
-    """A salted scrypt hash of the password, as ``scrypt$n$r$p$salt_b64$hash_b64``."""
-    salt = os.urandom(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)])
+    """A salted Argon2id hash of the password, in the PHC string format."""
+    return _HASHER.hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """True when the password matches the stored hash (compared in constant time)."""
+    """True when the password matches the stored hash: Argon2, or the scrypt scheme used before."""
+    if stored.startswith("scrypt$"):
+        return _verify_scrypt(password, stored)
     try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
+        return _HASHER.verify(stored, password)
+    except argon2.exceptions.VerificationError:
+        return False
+    except argon2.exceptions.InvalidHashError:
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when the hash is not Argon2id with today's parameters (checked after a successful login)."""
+    if stored.startswith("scrypt$"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except argon2.exceptions.InvalidHashError:
+        return True
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    try:
+        _kind, n, r, p, salt, digest = stored.split("$")
         expected = base64.b64decode(digest)
-        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p), len(expected))
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=_SCRYPT_MAXMEM,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -95,17 +130,9 @@ def check_password_strength(password: str) -> None:
         raise WeakPassword(f"the password may have at most {PASSWORD_MAX_LENGTH} characters")
 
 
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int = 32) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=_SCRYPT_MAXMEM)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 @lru_cache
 def _decoy_hash() -> str:
-    # Checked against when there is no usable account, so a refusal costs the same scrypt work.
+    # Checked against when there is no usable account, so a refusal costs the same hashing work.
     return hash_password(secrets.token_urlsafe(16))
 
 
@@ -171,8 +198,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def authenticate(session: Session, username: str, password: str, settings: Settings) -> Maintainer | None:
-    """The maintainer when the login succeeds, else None; counts failures and locks (the caller commits)."""
+def authenticate(
+    session: Session, username: str, password: str, settings: Settings, *, address: str
+) -> Maintainer | None:
+    """The maintainer when the login from ``address`` succeeds, else None.
+
+    Failures are counted for the username from this address, and lock that pair only. A successful login
+    rewrites an outdated password hash (the caller commits).
+    """
     maintainer = get_maintainer(session, username[:200])
     if len(password) > PASSWORD_MAX_LENGTH:
         password = ""  # cannot match; still pays for one hash below
@@ -180,19 +213,16 @@ def authenticate(session: Session, username: str, password: str, settings: Setti
         verify_password(password, _decoy_hash())
         return None
     matches = verify_password(password, maintainer.password_hash)
-    now = _now()
-    if maintainer.locked_until is not None and maintainer.locked_until > now:
+    lockout, key = Lockout.of(settings), login_key(maintainer.username, address)
+    if lockout.locked(key):
         return None  # refused even with the right password until the lock ends
     if not matches:
-        maintainer.failed_logins += 1
-        if maintainer.failed_logins >= settings.login_max_failures:
-            maintainer.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            maintainer.failed_logins = 0  # a fresh count of tries once the lock ends
-        session.add(maintainer)
+        lockout.failed(key)
         return None
-    maintainer.failed_logins = 0
-    maintainer.locked_until = None
-    session.add(maintainer)
+    lockout.succeeded(key)
+    if needs_rehash(maintainer.password_hash):
+        maintainer.password_hash = hash_password(password)
+        session.add(maintainer)
     return maintainer
 
 

@@ -150,6 +150,19 @@ def list_services(
     return list(rows.all()), int(total)
 
 
+def regional_services_reaching(
+    session: Session, kommuner: Sequence[str] | None, *, active: bool | None = True
+) -> list[Service]:
+    """Regional services owned by another catalogue than these kommuner that cover one of them (None: all)."""
+    stmt = select(Service).where(Service.scope == Scope.regional)
+    if kommuner is not None:
+        covering = select(ServiceArea.service_id).where(col(ServiceArea.kommunenummer).in_(list(kommuner)))
+        stmt = stmt.where(col(Service.id).in_(covering), col(Service.kommunenummer).not_in(list(kommuner)))
+    if active is not None:
+        stmt = stmt.where(Service.active == active)
+    return list(session.exec(stmt.order_by(Service.kommunenummer, Service.door, Service.name)).all())
+
+
 def unverified_services(
     session: Session, *, before: date, kommuner: Sequence[str] | None, national: bool
 ) -> list[Service]:

@@ -282,15 +282,16 @@ def _lab_batch(args: argparse.Namespace, rasa: RasaClient, session: Session, at:
 
 
 def cmd_feedback_prune(_args: argparse.Namespace) -> int:
-    """Delete shared messages past their retention time (the feedback counts are kept)."""
+    """Delete shared messages and test cases past their retention time (the feedback counts are kept)."""
     from service_catalog.config import get_settings
     from service_catalog.db import get_engine
-    from service_catalog.feedback import prune_shared_messages
+    from service_catalog.feedback import prune
 
     settings = get_settings()
     with Session(get_engine()) as session:
-        deleted = prune_shared_messages(session, settings)
-    _out(f"shared messages deleted (older than {settings.shared_message_days} days): {deleted}")
+        deleted = prune(session, settings)
+    _out(f"shared messages deleted (older than {settings.shared_message_days} days): {deleted.shared_messages}")
+    _out(f"test cases deleted (older than {settings.lab_case_days} days): {deleted.lab_cases}")
     return 0
 
 
@@ -385,7 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     fb = sub.add_parser("feedback", help="user participation: feedback counts and shared messages")
     fb_sub = fb.add_subparsers(dest="fb_command", required=True)
-    prune = fb_sub.add_parser("prune", help="delete shared messages older than VEIVISER_SHARED_MESSAGE_DAYS (90)")
+    prune = fb_sub.add_parser(
+        "prune", help="delete shared messages and test cases past VEIVISER_SHARED_MESSAGE_DAYS / VEIVISER_LAB_CASE_DAYS"
+    )
     prune.set_defaults(func=cmd_feedback_prune)
 
     lab = sub.add_parser(

@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# One origin of VEIVISER_CHAT_ORIGINS: scheme and host (and port), no path; or "*".
+_ORIGIN = r"(\*|https?://[^/,\s]+/?)"
 
 
 class Settings(BaseSettings):
@@ -59,10 +61,13 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
 
     # --- user participation (service_catalog/feedback.py): "Var dette til hjelp?" and shared messages
-    # Sites whose widget may post feedback (comma-separated origins, or "*"); never with credentials.
-    feedback_origins: str = Field(default="*", max_length=2000)
+    # The municipalities' sites that embed the chat (comma-separated origins such as https://www.bodo.kommune.no,
+    # or "*" for any site). Their widget may post feedback; this catalogue's own pages always may.
+    chat_origins: str = Field(default="", max_length=2000, pattern=rf"^\s*({_ORIGIN}(\s*,\s*{_ORIGIN})*)?\s*$")
     # Shared messages are deleted this many days after they were shared; the counts are kept.
     shared_message_days: int = Field(default=90, ge=1, le=366)
+    # Routing-lab test cases made of shared messages are deleted this many days after they were made.
+    lab_case_days: int = Field(default=365, ge=1, le=3660)
 
     # --- the routing lab (service_catalog/lab): Rasa's HTTP API, enabled only with JWT auth (never ?token=)
     rasa_url: str | None = Field(
@@ -79,9 +84,9 @@ class Settings(BaseSettings):
         return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
 
     @property
-    def feedback_origin_list(self) -> list[str]:
-        """The origins in ``feedback_origins`` (``["*"]``: any site)."""
-        return [o.strip().rstrip("/") for o in self.feedback_origins.split(",") if o.strip()]
+    def chat_origin_list(self) -> list[str]:
+        """The origins in ``chat_origins`` (``["*"]``: any site; empty: only this catalogue's own pages)."""
+        return [o.strip().rstrip("/").lower() for o in self.chat_origins.split(",") if o.strip()]
 
     @property
     def secure_cookies(self) -> bool:

@@ -25,6 +25,20 @@ class Forbidden(CatalogError):
     status_code = 403
 
 
+NOT_YOUR_CHAT = (
+    "you do not maintain kommune {kommuner}; only its maintainers (or national maintainers) may put a service "
+    "into its chat"
+)
+
+
+class NotYourChat(Forbidden):
+    """A regional service would cover (show in the chat of) kommuner the maintainer does not maintain."""
+
+    def __init__(self, kommuner: list[str]) -> None:
+        super().__init__("covers: " + NOT_YOUR_CHAT.format(kommuner=", ".join(kommuner[:10])))
+        self.kommuner = kommuner
+
+
 class Unauthorized(CatalogError):
     status_code = 401
 
@@ -55,6 +69,13 @@ class ImportRejected(CatalogError):
 
     def __post_init__(self) -> None:
         super().__init__(f"import rejected: {len(self.problems)} problem(s); nothing was changed")
+
+
+@dataclass
+class ImportForbidden(ImportRejected):
+    """The file asks for something the maintainer may not do (a kommune not theirs); nothing was written."""
+
+    status_code = 403
 
 
 class Unprocessable(CatalogError):

@@ -2,7 +2,12 @@
 
 Queries and writes live here; the public API (``api/routes/feedback.py``) and the maintainer page
 (``web/maintainer/feedback.py``) stay thin. Crisis text is never stored (safety.md rule 6): a message about
-an urgent need is refused before redaction, so it is never even held in a variable past the check.
+an urgent need, or one in which the chat's crisis lexicons find crisis words, is refused before redaction, so
+it is never even held in a variable past the check.
+
+A young person's words live in two tables only, each with its retention (``prune``): shared messages
+(``VEIVISER_SHARED_MESSAGE_DAYS``) and the test cases made of them (``VEIVISER_LAB_CASE_DAYS``). The audit log
+records what maintainers did with them without their text.
 """
 
 from __future__ import annotations
@@ -10,19 +15,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlmodel import Session, col, select
 
 from service_catalog import catalog
 from service_catalog.config import Settings
 from service_catalog.errors import Unprocessable
 from service_catalog.lab_cases import CaseRow, one_line
-from service_catalog.models import Feedback, LabCase, RoutingRule, SharedMessage
+from service_catalog.models import AuditEntry, Feedback, LabCase, RoutingRule, SharedMessage
 from service_catalog.models.feedback import MAX_SHARED_TEXT, FeedbackIn, ShareIn
 from service_catalog.vocabulary import Urgency, Vocabulary
+from veiviser_contract.crisis_lexicon import Lexicon
+from veiviser_contract.foreign_lexicon import ForeignLexicon
 from veiviser_contract.redaction import redact
 
 RECENT_DAYS = 30
@@ -30,6 +40,10 @@ RECENT_DAYS = 30
 
 class UrgentNotShared(Unprocessable):
     """A message about an urgent need is never stored, not even redacted."""
+
+
+class CrisisWordsNotShared(Unprocessable):
+    """A message with crisis words is never stored, whatever need the client names (safety.md rule 6)."""
 
 
 def today(settings: Settings) -> date:
@@ -54,10 +68,32 @@ def record_feedback(session: Session, settings: Settings, answer: FeedbackIn) ->
     return row
 
 
+@lru_cache(maxsize=2)
+def _crisis_lexicons(data_dir: Path) -> tuple[Lexicon, ForeignLexicon]:
+    """The chat's crisis lexicons (data/rasa), compiled once per process: the Norwegian/English one and the other
+    languages' danger words, matched by the very code the crisis gate uses (``veiviser_contract``)."""
+    folder = data_dir / "rasa"
+    lexicon = folder / "crisis_lexicon.yml"
+    foreign = folder / "crisis_lexicon_other.yml"
+    return (
+        Lexicon(yaml.safe_load(lexicon.read_text(encoding="utf-8")), source=str(lexicon)),
+        ForeignLexicon(yaml.safe_load(foreign.read_text(encoding="utf-8")) or {}, source=str(foreign)),
+    )
+
+
+def has_crisis_words(settings: Settings, text: str) -> bool:
+    """True when either crisis lexicon fires on ``text``, "maybe" included (recall first: safety.md rule 2)."""
+    lexicon, foreign = _crisis_lexicons(settings.data_dir)
+    return lexicon.check(text) is not None or foreign.check(text) is not None
+
+
 def share_message(session: Session, settings: Settings, vocabulary: Vocabulary, shared: ShareIn) -> SharedMessage:
-    """Redact and store a message its writer chose to share; refused for urgent needs."""
+    """Redact and store a message its writer chose to share; refused for urgent needs and for crisis words."""
     if is_urgent_need(session, vocabulary, shared.need):
         raise UrgentNotShared("messages about urgent needs are never stored; the answer was counted only")
+    # The need is what the client says; the words are what the young person wrote.
+    if has_crisis_words(settings, shared.text):
+        raise CrisisWordsNotShared("messages with crisis words are never stored; the answer was counted only")
     text = one_line(redact(shared.text))[:MAX_SHARED_TEXT]
     row = SharedMessage(
         day=today(settings), text=text, need=shared.need, doors=list(shared.doors), helpful=shared.helpful
@@ -68,15 +104,30 @@ def share_message(session: Session, settings: Settings, vocabulary: Vocabulary, 
     return row
 
 
-def prune_shared_messages(session: Session, settings: Settings, *, on: date | None = None) -> int:
-    """Delete shared messages older than ``settings.shared_message_days``; the number deleted."""
+@dataclass(frozen=True)
+class Pruned:
+    """How many shared messages and test cases one ``prune`` deleted."""
+
+    shared_messages: int
+    lab_cases: int
+
+
+def prune(session: Session, settings: Settings, *, on: date | None = None) -> Pruned:
+    """Delete shared messages and test cases past their retention, and message text older versions audited."""
     cutoff = (on or today(settings)) - timedelta(days=settings.shared_message_days)
-    old = session.exec(select(SharedMessage).where(col(SharedMessage.day) < cutoff)).all()
-    for message in old:
-        session.delete(message)
-    if old:
-        session.commit()
-    return len(old)
+    messages = session.exec(select(SharedMessage).where(col(SharedMessage.day) < cutoff)).all()
+    made_before = datetime.now(UTC) - timedelta(days=settings.lab_case_days)
+    cases = session.exec(select(LabCase).where(col(LabCase.created_at) < made_before)).all()
+    for row in (*messages, *cases):
+        session.delete(row)
+    # Before issue 13, making and deleting a test case put its text in the audit log.
+    for entry in session.exec(select(AuditEntry).where(col(AuditEntry.entity) == "lab_case")).all():
+        for side in ("before", "after"):
+            state = getattr(entry, side)
+            if isinstance(state, dict) and "text" in state:
+                setattr(entry, side, {key: value for key, value in state.items() if key != "text"})
+    session.commit()
+    return Pruned(shared_messages=len(messages), lab_cases=len(cases))
 
 
 # ---------------------------------------------------------------- counts
@@ -149,9 +200,9 @@ def _message_facts(message: SharedMessage) -> dict[str, Any]:
     return {"day": message.day.isoformat(), "need": message.need, "doors": message.doors, "helpful": message.helpful}
 
 
-def case_data(case: LabCase) -> dict[str, Any]:
+def _case_facts(case: LabCase) -> dict[str, Any]:
+    # What the audit log may keep of a test case: never its text, a young person's words (issue 13).
     return {
-        "text": case.text,
         "need": case.need,
         "doors": case.doors,
         "urgent": case.urgent,
@@ -184,7 +235,7 @@ def make_lab_case(session: Session, message: SharedMessage, *, actor: str) -> La
         entity_id=str(case.id),
         kommunenummer=None,
         before=None,
-        after={**case_data(case), "from_shared_message": message.id},
+        after={**_case_facts(case), "from_shared_message": message.id},
     )
     catalog.audit(
         session,
@@ -218,7 +269,7 @@ def delete_shared_message(session: Session, message: SharedMessage, *, actor: st
 
 
 def delete_lab_case(session: Session, case: LabCase, *, actor: str) -> None:
-    """Delete a lab test case (audited with what it was)."""
+    """Delete a lab test case (audited with what it was, without its text)."""
     catalog.audit(
         session,
         actor=actor,
@@ -226,7 +277,7 @@ def delete_lab_case(session: Session, case: LabCase, *, actor: str) -> None:
         entity="lab_case",
         entity_id=str(case.id),
         kommunenummer=None,
-        before=case_data(case),
+        before=_case_facts(case),
         after=None,
     )
     session.delete(case)

@@ -15,6 +15,12 @@ CSV holds services only, one row per service. Empty cells are "not given" (the f
 null, an empty list, ``false``, or ``true`` for ``active``). Booleans are ``true``/``false`` or
 ``ja``/``nei``. The delimiter is a comma, or a semicolon when the header uses semicolons (as
 spreadsheets in Norway often save). A three-digit postal code gets its lost leading zero back.
+
+A spreadsheet runs a cell that starts with ``= + - @`` (or a tab or carriage return) as a formula, so
+the export writes such a cell with an apostrophe in front (``'=...``), as OWASP advises against CSV
+injection; an apostrophe already in front of one of these (or of another apostrophe) gets one more.
+Reading takes exactly one apostrophe off a cell that starts with an apostrophe followed by one of them
+(so a hand-written ``'+47 22 40 00 40`` is the phone number), and leaves every other cell as written.
 """
 
 from __future__ import annotations
@@ -61,6 +67,10 @@ CSV_REQUIRED = ("kommune", "key", "door", "name", "source", "last_verified")
 _CSV_BOOLEANS = ("example", "open_24_7", "referral_required", "anonymous", "active")
 _CSV_LISTS = ("covers", "languages")
 _ADDRESS = ("street", "postal_code", "city")
+# The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), and the
+# apostrophe that neutralises them (and so must itself be escaped when a text starts with it).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISE = "'"
 
 _KOMMUNE = TypeAdapter(Kommunenummer)
 _BOOL = TypeAdapter(bool)
@@ -624,12 +634,22 @@ def _csv_rows(reader: Any, header: list[str], problems: _Problems) -> list[tuple
                 problems.add(("services", len(rows)), message, line=start, prefix=False)
                 continue
             padded = cells + [""] * (len(header) - len(cells))
-            rows.append((start, {h: c.strip() for h, c in zip(header, padded, strict=True) if h}))
+            rows.append((start, {h: _csv_cell(c) for h, c in zip(header, padded, strict=True) if h}))
             if len(rows) > MAX_SERVICES:
                 break
     except csv.Error as error:
         problems.add(("file",), f"not valid CSV: {error}", line=line, prefix=False)
     return rows
+
+
+def _csv_cell(cell: str) -> str:
+    """A cell as written, without the apostrophe the export puts before text a spreadsheet would run."""
+    cell = cell.strip()
+    return cell[1:] if _neutralised(cell) else cell
+
+
+def _neutralised(text: str) -> bool:
+    return text.startswith(_NEUTRALISE) and text[1:].startswith((*_FORMULA_STARTS, _NEUTRALISE))
 
 
 def _csv_file_values(rows: list[tuple[int, dict[str, str]]], problems: _Problems) -> tuple[str | None, bool]:
@@ -820,7 +840,10 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS) or _neutralised(text):
+        return _NEUTRALISE + text  # never a formula in a spreadsheet; _csv_cell takes it off again
+    return text
 
 
 def dump_csv(doc: CatalogueDocument) -> str:

@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service_catalog.api.routes import admin, auth, feedback, health, hsds, lookups, routing
+from service_catalog.api.routes import admin, auth, docs, feedback, health, hsds, lookups, routing
 from service_catalog.auth import signing_key
 from service_catalog.config import get_settings
 from service_catalog.errors import CatalogError, ImportRejected
+from service_catalog.lab.rasa_client import rasa_jwt_secret
 from service_catalog.ratelimit import TooManyRequests
 from service_catalog.web import chat
 from service_catalog.web.maintainer import pages as maintainer_pages
@@ -36,7 +37,10 @@ SECURITY_HEADERS = {
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    signing_key(get_settings())  # production without VEIVISER_SECRET_KEY stops here, with the reason
+    settings = get_settings()
+    signing_key(settings)  # production without VEIVISER_SECRET_KEY stops here, with the reason
+    if settings.environment == "prod":
+        rasa_jwt_secret(settings)  # and without a RASA_JWT_SECRET of at least 32 characters
     yield
 
 
@@ -48,8 +52,11 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description="The municipal catalogue of low-threshold services for young people, and the routing table "
         "that decides which door answers which need.",
+        # /docs and /redoc are our own pages (api/routes/docs.py): pinned files, a CSP, and none in production.
+        docs_url=None,
+        redoc_url=None,
     )
-    for module in (health, lookups, routing, feedback, hsds, auth, admin, chat, maintainer_pages):
+    for module in (health, lookups, routing, feedback, hsds, auth, admin, docs, chat, maintainer_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)

@@ -6,6 +6,12 @@ the first write (a :class:`~service_catalog.errors.CatalogError`, or pydantic's 
 service or rule that does not hold together), so nothing is written. Which maintainer may touch which
 scope is checked here too (``service_for_edit``, ``rule_for_edit``, ``check_document_scope``), so the
 API's bearer token and the pages' session cookie lead to the same answers.
+
+A regional service belongs to one kommune's catalogue and shows in the chat of every kommune it covers.
+So that no maintainer can put a service into another municipality's chat, a maintainer may add to
+``covers`` only kommuner they maintain (national maintainers: any); a kommune already covered stays when
+the service is edited, and may always be taken out (``check_covers``, ``check_document_covers``). The
+maintainers of a covered kommune see those services (``catalog.regional_services_reaching``), read only.
 """
 
 from __future__ import annotations
@@ -20,9 +26,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from service_catalog import catalog
-from service_catalog.auth import may_edit, require_editable
+from service_catalog.auth import may_edit, municipalities_of, require_editable
 from service_catalog.config import Settings
-from service_catalog.errors import Conflict, Forbidden, ImportProblem, ImportRejected, NotFound, Unprocessable
+from service_catalog.errors import (
+    NOT_YOUR_CHAT,
+    Conflict,
+    Forbidden,
+    ImportForbidden,
+    ImportProblem,
+    ImportRejected,
+    NotFound,
+    NotYourChat,
+    Unprocessable,
+)
 from service_catalog.importer import ImportPlan, apply_import, export_document, plan_import
 from service_catalog.interchange import CatalogueDocument, dump_csv, dump_yaml, parse_csv, parse_yaml
 from service_catalog.models import Maintainer, Municipality, RoutingRule, Service
@@ -69,14 +85,25 @@ def check_scope_matches(data: ServiceIn, kommunenummer: str | None) -> None:
         raise Unprocessable(f"a {data.scope} service belongs to a kommune: give ?kommune=")
 
 
-def check_covers(session: Session, data: ServiceIn) -> None:
-    """Every kommune a regional service covers is in the municipality list."""
+def check_covers(session: Session, maintainer: Maintainer, data: ServiceIn, *, already: Sequence[str] = ()) -> None:
+    """Every kommune a regional service covers is in the municipality list (Unprocessable), and the maintainer
+    may put the service into the chat of every kommune added to those ``already`` covered (Forbidden)."""
     if not data.covers:
         return
     stmt = select(Municipality.kommunenummer).where(col(Municipality.kommunenummer).in_(data.covers))
     unknown = sorted(set(data.covers) - set(session.exec(stmt).all()))
     if unknown:
         raise Unprocessable(f"covers: {', '.join(unknown[:10])} is not a kommunenummer in the municipality list")
+    foreign = sorted(not_maintained(session, maintainer, set(data.covers) - set(already)))
+    if foreign:
+        raise NotYourChat(foreign)
+
+
+def not_maintained(session: Session, maintainer: Maintainer, kommuner: set[str]) -> set[str]:
+    """The kommuner among these that the maintainer does not maintain (none for a national maintainer)."""
+    if maintainer.is_national or not kommuner:
+        return set()
+    return kommuner - set(municipalities_of(session, maintainer))
 
 
 def create_service(session: Session, maintainer: Maintainer, scope: str | None, data: ServiceIn) -> Service:
@@ -84,7 +111,7 @@ def create_service(session: Session, maintainer: Maintainer, scope: str | None, 
     check_scope_matches(data, scope)
     if catalog.get_service_by_key(session, data.key) is not None:
         raise Conflict(f"a service with the key '{data.key}' exists already; choose another key")
-    check_covers(session, data)
+    check_covers(session, maintainer, data)
     service = catalog.write_service(session, data, kommunenummer=scope)
     catalog.audit_service(session, actor=maintainer.username, action="service.create", service=service, before=None)
     session.commit()
@@ -100,7 +127,7 @@ def update_service(
     session.refresh(service, with_for_update=True)
     data = catalog.merged(service, update)
     check_scope_matches(data, service.kommunenummer)
-    check_covers(session, data)
+    check_covers(session, maintainer, data, already=[a.kommunenummer for a in service.areas])
     before = catalog.snapshot(service)
     catalog.write_service(session, data, kommunenummer=service.kommunenummer, existing=service)
     catalog.audit_service(session, actor=maintainer.username, action=action, service=service, before=before)
@@ -301,6 +328,24 @@ def check_document_scope(
         raise Unprocessable(f"the file is for {found}, but you asked for {asked}")
 
 
+def check_document_covers(session: Session, maintainer: Maintainer, document: CatalogueDocument) -> None:
+    """Refuse (403) a file whose regional services would newly cover a kommune the maintainer does not maintain,
+    naming each one's line; what a service of the file's catalogue covers already may stay."""
+    problems = []
+    for index, service in enumerate(document.services):
+        row = catalog.get_service_by_key(session, service.key)
+        mine = row is not None and row.kommunenummer == document.kommune
+        already = {a.kommunenummer for a in row.areas} if row is not None and mine else set()
+        foreign = not_maintained(session, maintainer, set(service.covers) - already)
+        for position, kommune in enumerate(service.covers):
+            if kommune in foreign:
+                path = f"services[{index}].covers[{position}]"
+                message = f"covers: {NOT_YOUR_CHAT.format(kommuner=kommune)}"
+                problems.append(ImportProblem(document.line_of(path), path, message))
+    if problems:
+        raise ImportForbidden(problems=problems)
+
+
 def check_document_rules(session: Session, vocabulary: Vocabulary, document: CatalogueDocument) -> None:
     """Refuse a file whose routing rules break check_rule_doors, naming each rule's line."""
     problems = []
@@ -328,6 +373,7 @@ def import_file(
     """Check a catalogue file for the scope and plan it (dry run) or apply it, all or nothing."""
     document = read_upload(filename, content)
     check_document_scope(session, maintainer, document, scope)
+    check_document_covers(session, maintainer, document)
     check_document_rules(session, vocabulary, document)
     if dry_run:
         return plan_import(session, document, replace=replace)

@@ -1,12 +1,13 @@
 """Rate limits: fixed-window counters, in this process's memory or, with ``VEIVISER_REDIS_URL``, in Redis.
 
-Used on the maintainer login (per client address and per username, on the API and on the login page) and
-on the public feedback endpoints (per client address). Each limit is "at most ``limit`` attempts per
+Used on the maintainer login (per client address, and per username from one address, on the API and on the
+login page), for the login lockout (:class:`Lockout`, per username and address), and on the public feedback
+endpoints (per client address). Each limit is "at most ``limit`` attempts per
 ``window`` seconds"; an attempt past it is refused with 429 and ``Retry-After`` until the window ends.
 
 In memory the count is per process; Redis makes several catalogue processes share it. When Redis does not
 answer, the process falls back to its own memory (and logs it) rather than refusing every login: the
-per-account lockout in ``service_catalog.auth`` still holds.
+lockout still holds in that process.
 
 Client addresses come from ``request.client``; behind the reverse proxy, uvicorn puts the address from
 ``X-Forwarded-For`` there for the proxies ``FORWARDED_ALLOW_IPS`` names (see docker-compose.yml).
@@ -54,6 +55,12 @@ class Counter(Protocol):
     def hit(self, key: str, window: int) -> tuple[int, int]:
         """Count one hit on ``key``; the count in the current window and the seconds left in it."""
 
+    def peek(self, key: str, window: int) -> int:
+        """The count of ``key`` in its current window, without counting a hit (0 when none is open)."""
+
+    def clear(self, key: str, window: int) -> None:
+        """Forget the count of ``key``."""
+
     def reset(self) -> None:
         """Forget every count (tests)."""
 
@@ -64,9 +71,10 @@ class MemoryCounter:
     def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (when its window ends, hits so far)
         self._lock = threading.Lock()
+        self.clock = time.monotonic  # seconds; tests move it on
 
     def hit(self, key: str, window: int) -> tuple[int, int]:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             if len(self._windows) > 100_000:  # a flood of distinct keys: keep only the open windows
                 self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
@@ -75,6 +83,15 @@ class MemoryCounter:
                 ends, count = now + window, 0
             self._windows[key] = (ends, count + 1)
         return count + 1, max(1, math.ceil(ends - now))
+
+    def peek(self, key: str, window: int) -> int:
+        with self._lock:
+            ends, count = self._windows.get(key, (0.0, 0))
+        return count if ends > self.clock() else 0
+
+    def clear(self, key: str, window: int) -> None:
+        with self._lock:
+            self._windows.pop(key, None)
 
     def reset(self) -> None:
         with self._lock:
@@ -103,6 +120,21 @@ class RedisCounter:
             log.warning("rate limit store unreachable (%s); counting in this process", type(exc).__name__)
             return self._fallback.hit(key, window)
         return int(count), max(1, int(ttl))
+
+    def peek(self, key: str, window: int) -> int:
+        try:
+            found = self._redis.get(f"{self._prefix}{key}:{window}")
+        except Exception as exc:  # noqa: BLE001 - as in hit(): count here when Redis does not answer
+            log.warning("rate limit store unreachable (%s); counting in this process", type(exc).__name__)
+            return self._fallback.peek(key, window)
+        return int(found or 0)
+
+    def clear(self, key: str, window: int) -> None:
+        self._fallback.clear(key, window)
+        try:
+            self._redis.delete(f"{self._prefix}{key}:{window}")
+        except Exception as exc:  # noqa: BLE001
+            log.warning("rate limit store unreachable (%s); counting in this process", type(exc).__name__)
 
     def reset(self) -> None:
         self._fallback.reset()
@@ -139,12 +171,49 @@ LOGIN_MESSAGE = "too many login attempts; wait {seconds} seconds before trying a
 FEEDBACK_MESSAGE = "too many feedback messages from this address; wait {seconds} seconds"
 
 
+def login_key(username: str, address: str) -> str:
+    """One username tried from one client address: what the username limit and the lockout count."""
+    return f"{username.strip().lower()[:200]}\n{address}"
+
+
 def check_login(request: Request, username: str, settings: Settings) -> None:
-    """Count a login attempt for the client address and the username (429 past either limit)."""
+    """Count a login attempt for the client address, and for the username from that address (429 past either).
+
+    The username is counted per address so that someone who knows a username cannot keep its owner out:
+    attempts from another address have their own count.
+    """
     window = settings.login_rate_window_seconds
-    check(Limit("login-address", settings.login_rate_per_address, window), client_address(request), LOGIN_MESSAGE)
-    name = username.strip().lower()[:200]
-    check(Limit("login-username", settings.login_rate_per_username, window), name, LOGIN_MESSAGE)
+    address = client_address(request)
+    check(Limit("login-address", settings.login_rate_per_address, window), address, LOGIN_MESSAGE)
+    limit = Limit("login-username", settings.login_rate_per_username, window)
+    check(limit, login_key(username, address), LOGIN_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """``failures`` failed logins for one username from one address within ``seconds`` lock that pair for
+    ``seconds``; the same username from any other address is not affected."""
+
+    failures: int
+    seconds: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Lockout:
+        return cls(settings.login_max_failures, settings.login_lockout_minutes * 60)
+
+    def locked(self, key: str) -> bool:
+        return get_counter().peek(f"login-locked:{_digest(key)}", self.seconds) > 0
+
+    def failed(self, key: str) -> None:
+        """Count a failure; the one that reaches ``failures`` starts the lock and a fresh count."""
+        counter, digest = get_counter(), _digest(key)
+        count, _ = counter.hit(f"login-failures:{digest}", self.seconds)
+        if count >= self.failures:
+            counter.hit(f"login-locked:{digest}", self.seconds)
+            counter.clear(f"login-failures:{digest}", self.seconds)
+
+    def succeeded(self, key: str) -> None:
+        get_counter().clear(f"login-failures:{_digest(key)}", self.seconds)
 
 
 def check_feedback(request: Request, settings: Settings) -> None:

@@ -25,7 +25,7 @@ KNOWN_NAMES = {"9999": "Eksempel kommune", "0301": "Oslo", "9998": "Oppdiktet na
 
 @lru_cache
 def _password_hash(password: str) -> str:
-    # scrypt is slow on purpose; one hash per distinct password per run keeps the suite fast.
+    # Password hashing is slow on purpose; one hash per distinct password per run keeps the suite fast.
     return hash_password(password)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
@@ -50,6 +51,16 @@ class Stack:
             yield
         finally:
             self.restart(name, health)
+
+    @contextmanager
+    def frozen(self, name: str) -> Iterator[None]:
+        """The block runs with process ``name`` hung: it accepts connections but never answers (SIGSTOP)."""
+        proc = self.processes[name]
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            proc.send_signal(signal.SIGCONT)
 
     def restart(self, name: str, health_url: str) -> None:
         """Start a stopped process again with the same command and wait until it answers."""
@@ -126,10 +137,11 @@ def stack_env(folder: Path, ports: dict[str, int], **extra: str) -> dict[str, st
 
 
 def rasa_command(env: dict[str, str], port: int, *, endpoints: str = "bot/endpoints.yml", cors: str = "") -> list[str]:
-    """`rasa run` as scripts/run-stack.sh starts it: loopback, API with JWT only."""
-    return [str(RASA_BIN), "run", "--model", "models", "--endpoints", endpoints,
+    """`rasa run` as scripts/run-stack.sh starts it: loopback, API with JWT only (bot/run_rasa.py reads the
+    secret from RASA_JWT_SECRET in ``env``, never from the command line)."""
+    return [str(RASA_BIN.parent / "python"), "-m", "run_rasa", "--model", "models", "--endpoints", endpoints,
             "--credentials", "bot/credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
-            "--enable-api", f"--jwt-secret={env['RASA_JWT_SECRET']}", "--jwt-method", "HS256",
+            "--enable-api", "--jwt-method", "HS256",
             *(["--cors", cors] if cors else [])]  # fmt: skip
 
 

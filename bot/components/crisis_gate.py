@@ -4,8 +4,10 @@ design/safety.md rule 2: the reply is urgent if EITHER the classifier OR a lexic
 ambiguous signals adds a middle way: ask once, directly, with 116 123 and 113 first. The decision itself is
 components/urgency.py (pure Python, its docstring lists the rules in order); this component gathers the
 signals for it and writes the result into the message:
-- the Norwegian/English crisis lexicon (data/rasa/crisis_lexicon.yml, via crisis_lexicon.py);
-- the danger words of other languages (data/rasa/crisis_lexicon_other.yml, via foreign_lexicon.py);
+- the Norwegian/English crisis lexicon (data/rasa/crisis_lexicon.yml, via crisis_lexicon.py; the matcher is
+  veiviser_contract.crisis_lexicon, which the catalogue uses on shared messages too);
+- the danger words of other languages (data/rasa/crisis_lexicon_other.yml, via foreign_lexicon.py and
+  veiviser_contract.foreign_lexicon);
 - the classifier's intent and ranking, after FallbackClassifier;
 - the language LanguageDetector found (a confident "other" means the classifier could not read it).
 An urgent decision makes the urgent need the intent (first in the ranking) and adds the entity `crisis_need`;

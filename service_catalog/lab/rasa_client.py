@@ -1,8 +1,10 @@
 """The lab's two calls to Rasa: ``/model/parse`` (the HTTP API, JWT only) and the REST channel (the reply).
 
-Rasa's HTTP API is enabled with ``--jwt-secret`` and never with ``--auth-token``: a token in the URL ends up
-in logs and proxies. The lab signs a short-lived token with the same secret (HS256, role ``admin``, which
-``/model/parse`` requires in Rasa 3.6).
+Rasa's HTTP API is enabled with JWT auth and never with ``--auth-token``: a token in the URL ends up in logs
+and proxies. The lab signs a short-lived token with the same secret (HS256, role ``admin``, which
+``/model/parse`` requires in Rasa 3.6; it expires after TOKEN_SECONDS, and Rasa started by bot/run_rasa.py
+refuses tokens without an expiry). In production the secret must have at least 32 characters, and the
+catalogue does not start without it (main.py).
 """
 
 from __future__ import annotations
@@ -21,18 +23,26 @@ from service_catalog.config import REPO_ROOT, Settings
 
 LAB_USER = "veiviser-lab"
 TOKEN_SECONDS = 300
+SECRET_MIN_LENGTH = 32  # HS256 wants a key at least as long as its 256-bit hash
 
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer, or refused the lab (wrong secret, API not enabled)."""
 
 
+class MissingRasaSecret(RasaUnavailable):
+    """Production without RASA_JWT_SECRET, or with one shorter than SECRET_MIN_LENGTH."""
+
+
 def rasa_jwt_secret(settings: Settings) -> str:
     """The secret Rasa's HTTP API checks tokens with: RASA_JWT_SECRET, or in dev and test one kept in var/."""
     if settings.rasa_jwt_secret is not None:
-        return settings.rasa_jwt_secret.get_secret_value()
+        secret = settings.rasa_jwt_secret.get_secret_value()
+        if settings.environment == "prod" and len(secret) < SECRET_MIN_LENGTH:
+            raise MissingRasaSecret(f"RASA_JWT_SECRET must have at least {SECRET_MIN_LENGTH} characters in production")
+        return secret
     if settings.environment == "prod":
-        raise RasaUnavailable("RASA_JWT_SECRET is not set; the routing lab cannot reach Rasa's API in production")
+        raise MissingRasaSecret("RASA_JWT_SECRET is not set; the routing lab cannot reach Rasa's API in production")
     return local_secret_key(REPO_ROOT / "var" / "rasa_jwt_secret")
 
 

@@ -14,6 +14,9 @@ class Maintainer(SQLModel, table=True):
     # National maintainers edit national services and the national routing table, and every municipality.
     is_national: bool = False
     active: bool = True
+    # No longer used: since issue 13 the lockout counts per username and client address, in the rate-limit store
+    # (service_catalog.ratelimit.Lockout), so that nobody can lock an account for its owner. Kept until a
+    # migration drops the columns.
     failed_logins: int = 0
     locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -24,6 +24,7 @@ collect_ignore = []
 if importlib.util.find_spec("rasa") is None:
     collect_ignore += ["test_components_in_rasa.py", "test_linear_intent.py", "test_rasa_patches.py", "tracker_db.py"]
     collect_ignore += ["test_redacting_store.py", "test_retention.py", "test_channels.py", "test_lock_store.py"]
+    collect_ignore += ["test_chat_logs.py", "test_channel_metadata.py", "test_action_timeout.py"]
 if importlib.util.find_spec("langdetect") is None:
     collect_ignore.append("test_language.py")
 

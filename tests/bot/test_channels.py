@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import jwt
 import pytest
-from channels import ChannelSettings, GuardedRestInput, RateLimiter
+from channels import ChannelSettings, GuardedRestInput, RateLimiter, _signed_by_the_lab
 from rasa.core.channels.rest import RestInput
 
 
@@ -50,7 +51,7 @@ def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VEIVISER_MAX_MESSAGE_CHARS", "500")
     monkeypatch.delenv("REDIS_URL", raising=False)
     settings = ChannelSettings.from_env()
-    assert (settings.per_sender, settings.per_address, settings.max_chars, settings.redis_url) == (7, 120, 500, None)
+    assert (settings.per_sender, settings.per_address, settings.max_chars, settings.redis_url) == (7, 300, 500, None)
     monkeypatch.setenv("VEIVISER_RATE_PER_ADDRESS", "mange")
     with pytest.raises(ValueError, match="VEIVISER_RATE_PER_ADDRESS"):
         ChannelSettings.from_env()
@@ -78,3 +79,20 @@ def test_redis_counts_are_shared_between_limiters() -> None:
 
     results = asyncio.run(run())
     assert results[:4] == [0, 0, 0, 0] and results[4] > 0
+
+
+class _Request:
+    """The one part of a Sanic request the lab check reads."""
+
+    def __init__(self, token: str) -> None:
+        self.headers = {"authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(("claims", "trusted"), [({"exp": 4102444800}, True), ({}, False)])
+def test_a_lab_token_skips_the_limits_only_with_an_expiry(
+    monkeypatch: pytest.MonkeyPatch, claims: dict[str, int], trusted: bool
+) -> None:
+    secret = "s" * 40
+    monkeypatch.setenv("RASA_JWT_SECRET", secret)
+    token = jwt.encode({"user": {"username": "lab", "role": "admin"}, **claims}, secret, algorithm="HS256")
+    assert _signed_by_the_lab(_Request(token)) is trusted  # type: ignore[arg-type]

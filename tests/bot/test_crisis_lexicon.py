@@ -1,4 +1,5 @@
-"""The crisis lexicon matcher (bot/components/crisis_lexicon.py) against the rules of data/rasa/crisis_lexicon.yml."""
+"""The crisis lexicon matcher (veiviser_contract/crisis_lexicon.py, read by bot/components/crisis_lexicon.py) against
+the rules of data/rasa/crisis_lexicon.yml."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Danger words of other languages (bot/components/foreign_lexicon.py, data/rasa/crisis_lexicon_other.yml)."""
+"""Danger words of other languages (veiviser_contract/foreign_lexicon.py read by bot/components/foreign_lexicon.py,
+data/rasa/crisis_lexicon_other.yml)."""
 
 from __future__ import annotations
 

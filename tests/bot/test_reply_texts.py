@@ -82,6 +82,7 @@ FALLBACK_RESPONSES = (
     "utter_out_of_scope",
     "utter_other_language",
     "utter_catalogue_down",
+    "utter_first_line_doors",
     "utter_kommune_unknown",
     "utter_age_unclear",
     "utter_greet",

@@ -104,6 +104,101 @@ def test_create_regional_service_covering_unknown_kommune_is_422(
     assert counts(session) == before
 
 
+# ---------------------------------------------------------------- regional services: whose chat they reach
+
+
+def regional(**overrides: Any) -> dict[str, Any]:
+    """A regional service of 9999 (the body of a request) that covers ``covers``."""
+    return service_data(scope="regional", **overrides)
+
+
+def test_create_regional_service_covering_a_kommune_not_yours_is_403_and_writes_nothing(
+    client: TestClient, session: Session, home: dict
+) -> None:
+    before = counts(session)
+    body = regional(covers=["9999", "0301"])
+    response = client.post(f"{ADMIN}/services", params={"kommune": "9999"}, json=body, headers=home)
+    assert response.status_code == 403 and "0301" in response.json()["detail"]
+    assert counts(session) == before
+
+
+def test_create_regional_service_covering_every_kommune_you_maintain_is_201(
+    client: TestClient, session: Session
+) -> None:
+    headers = token_headers(make_maintainer(session, username="to-kommuner", municipalities=["9999", "9998"]))
+    body = regional(covers=["9999", "9998"])
+    response = client.post(f"{ADMIN}/services", params={"kommune": "9999"}, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+
+
+def test_create_regional_service_covering_any_kommune_as_national_maintainer_is_201(
+    client: TestClient, national: dict
+) -> None:
+    body = regional(covers=["9999", "0301"])
+    assert client.post(f"{ADMIN}/services", params={"kommune": "9999"}, json=body, headers=national).status_code == 201
+
+
+def test_update_regional_service_adding_a_kommune_not_yours_is_403_and_writes_nothing(
+    client: TestClient, session: Session, home: dict
+) -> None:
+    service = make_service(session, "9999", scope="regional", covers=["9999"])
+    response = client.patch(f"{ADMIN}/services/{service.id}", json={"covers": ["9999", "0301"]}, headers=home)
+    assert response.status_code == 403
+    session.refresh(service)
+    assert [a.kommunenummer for a in service.areas] == ["9999"]
+
+
+def test_update_regional_service_keeps_a_kommune_someone_allowed_put_there(
+    client: TestClient, session: Session, home: dict
+) -> None:
+    service = make_service(session, "9999", scope="regional", covers=["9999", "0301"])  # as a national maintainer
+    response = client.patch(f"{ADMIN}/services/{service.id}", json={"name": "Oppdiktet nytt navn"}, headers=home)
+    assert response.status_code == 200 and response.json()["covers"] == ["0301", "9999"]
+
+
+def test_update_regional_service_taking_out_a_kommune_not_yours_is_allowed(
+    client: TestClient, session: Session, home: dict
+) -> None:
+    service = make_service(session, "9999", scope="regional", covers=["9999", "0301"])
+    response = client.patch(f"{ADMIN}/services/{service.id}", json={"covers": ["9999"]}, headers=home)
+    assert response.status_code == 200 and response.json()["covers"] == ["9999"]
+
+
+def test_import_regional_service_covering_a_kommune_not_yours_is_403_naming_the_line(
+    client: TestClient, session: Session, home: dict
+) -> None:
+    before = counts(session)
+    service = ServiceIn.model_validate(regional(key="oppdiktet-region", covers=["9999", "0301"]))
+    document = CatalogueDocument(scope="municipal", kommune="9999", example=True, services=[service])
+    files = upload(document)
+    response = client.post(f"{ADMIN}/import", params={"kommune": "9999", "dry_run": "false"}, files=files, headers=home)
+    assert response.status_code == 403
+    [problem] = response.json()["problems"]
+    text = dump_yaml(document).splitlines()
+    assert problem["field"] == "services[0].covers[1]" and "0301" in problem["message"]
+    assert "'0301'" in text[problem["line"] - 1]
+    assert counts(session) == before
+
+
+def test_regional_services_lists_a_neighbours_service_that_reaches_your_chat(
+    client: TestClient, session: Session
+) -> None:
+    headers = token_headers(make_maintainer(session, username="nabo", municipalities=["9998"]))
+    reaching = make_service(session, "9999", scope="regional", covers=["9999", "9998"], name="Oppdiktet region")
+    make_service(session, "9999", scope="regional", covers=["9999"], name="Oppdiktet bare 9999")
+    response = client.get(f"{ADMIN}/regional-services", params={"kommune": "9998"}, headers=headers)
+    assert response.status_code == 200
+    assert [s["id"] for s in response.json()["data"]] == [reaching.id]
+    assert response.json()["data"][0]["kommunenummer"] == "9999"
+
+
+def test_regional_service_of_a_neighbour_stays_read_only(client: TestClient, session: Session) -> None:
+    headers = token_headers(make_maintainer(session, username="nabo", municipalities=["9998"]))
+    reaching = make_service(session, "9999", scope="regional", covers=["9999", "9998"])
+    assert client.get(f"{ADMIN}/services/{reaching.id}", headers=headers).status_code == 403
+    assert client.post(f"{ADMIN}/services/{reaching.id}/deactivate", headers=headers).status_code == 403
+
+
 BAD_SERVICE_FIELDS: dict[str, dict[str, Any]] = {
     "unknown door code": {"door": "finnes_ikke"},
     "malformed hours": {"hours": {"mon": ["8 til sent"]}},

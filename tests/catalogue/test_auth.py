@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import argon2
 import jwt
 import pytest
 from factories import INVENTED_PASSWORD, auth_headers, make_maintainer, token_headers
@@ -19,6 +23,7 @@ from service_catalog.config import Settings, get_settings
 from service_catalog.errors import CatalogError, Conflict, NotFound
 from service_catalog.main import app, create_app
 from service_catalog.models import Maintainer, MaintainerMunicipality
+from service_catalog.ratelimit import MemoryCounter, get_counter
 
 TOKEN_URL = "/api/v1/auth/token"
 ME_URL = "/api/v1/auth/me"
@@ -48,7 +53,55 @@ def test_hash_password_verifies_the_same_password_only() -> None:
 
 def test_hash_password_uses_a_fresh_salt_each_time() -> None:
     first, second = auth.hash_password("samme passord her"), auth.hash_password("samme passord her")
-    assert first != second and first.startswith("scrypt$") and len(first.split("$")) == 6
+    assert first != second
+
+
+def test_hash_password_is_argon2id_at_least_as_strong_as_owasp_asks() -> None:
+    # OWASP Password Storage Cheat Sheet: Argon2id with at least 19 MiB of memory and 2 iterations.
+    parameters = argon2.extract_parameters(auth.hash_password("korrekt hest batteri stift"))
+    assert parameters.type is argon2.Type.ID
+    assert parameters.memory_cost >= 19 * 1024 and parameters.time_cost >= 2
+
+
+def _legacy_scrypt_hash(password: str) -> str:
+    """A hash as Veiviser wrote them before Argon2id: scrypt$n$r$p$salt$hash with N=2^14."""
+    salt = b"oppdiktet-salt16"
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return "$".join(["scrypt", "16384", "8", "1", base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def test_verify_password_still_accepts_a_legacy_scrypt_hash() -> None:
+    stored = _legacy_scrypt_hash(INVENTED_PASSWORD)
+    assert auth.verify_password(INVENTED_PASSWORD, stored)
+    assert not auth.verify_password("et annet passord", stored)
+
+
+@pytest.fixture
+def legacy_kari(session: Session) -> Maintainer:
+    """A maintainer whose password hash is still the scrypt one of before."""
+    maintainer = make_maintainer(session, username="kari")
+    maintainer.password_hash = _legacy_scrypt_hash(INVENTED_PASSWORD)
+    session.add(maintainer)
+    session.flush()
+    return maintainer
+
+
+def test_login_with_a_legacy_scrypt_hash_rehashes_it_as_argon2id(
+    client: TestClient, session: Session, legacy_kari: Maintainer
+) -> None:
+    assert login(client, "kari").status_code == 200
+    session.refresh(legacy_kari)
+    assert argon2.extract_parameters(legacy_kari.password_hash).type is argon2.Type.ID
+    assert login(client, "kari").status_code == 200  # the new hash holds the same password
+
+
+def test_login_with_a_wrong_password_keeps_the_legacy_hash(
+    client: TestClient, session: Session, legacy_kari: Maintainer
+) -> None:
+    legacy = legacy_kari.password_hash
+    assert login(client, "kari", "feil passord igjen").status_code == 401
+    session.refresh(legacy_kari)
+    assert legacy_kari.password_hash == legacy
 
 
 @pytest.mark.parametrize(
@@ -115,23 +168,22 @@ def test_login_unknown_user_answers_like_a_wrong_password(client: TestClient, se
     assert (unknown_user.status_code, unknown_user.json()) == (wrong_password.status_code, wrong_password.json())
 
 
-def test_login_wrong_password_counts_the_failure(client: TestClient, session: Session) -> None:
-    maintainer = make_maintainer(session, username="kari")
-    login(client, "kari", "feil passord igjen")
-    session.refresh(maintainer)
-    assert maintainer.failed_logins == 1
+def test_login_fewer_failures_than_the_limit_do_not_lock(
+    client: TestClient, session: Session, strict_lockout: Settings
+) -> None:
+    make_maintainer(session, username="kari")
+    for _ in range(strict_lockout.login_max_failures - 1):
+        login(client, "kari", "feil passord igjen")
+    assert login(client, "kari").status_code == 200
 
 
 def test_login_after_max_failures_is_refused_even_with_the_right_password(
     client: TestClient, session: Session, strict_lockout: Settings
 ) -> None:
-    maintainer = make_maintainer(session, username="kari")
+    make_maintainer(session, username="kari")
     for _ in range(strict_lockout.login_max_failures):
         assert login(client, "kari", "feil passord igjen").status_code == 401
-    refused = login(client, "kari")
-    session.refresh(maintainer)
-    assert refused.status_code == 401
-    assert maintainer.locked_until is not None and maintainer.locked_until > datetime.now(UTC)
+    assert login(client, "kari").status_code == 401
 
 
 def test_login_locked_account_answers_like_an_unknown_user(
@@ -146,23 +198,54 @@ def test_login_locked_account_answers_like_an_unknown_user(
 
 
 def test_login_after_the_lockout_period_succeeds(
-    client: TestClient, session: Session, strict_lockout: Settings
+    client: TestClient, session: Session, strict_lockout: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    maintainer = make_maintainer(session, username="kari")
+    make_maintainer(session, username="kari")
     for _ in range(strict_lockout.login_max_failures):
         login(client, "kari", "feil passord igjen")
-    maintainer.locked_until = datetime.now(UTC) - timedelta(seconds=1)  # the lockout period has passed
-    session.add(maintainer)
-    session.flush()
+    counter = get_counter()
+    assert isinstance(counter, MemoryCounter)
+    later = time.monotonic() + strict_lockout.login_lockout_minutes * 60 + 1  # the lockout period has passed
+    monkeypatch.setattr(counter, "clock", lambda: later)
     assert login(client, "kari").status_code == 200
 
 
-def test_login_success_resets_the_failure_count(client: TestClient, session: Session) -> None:
-    maintainer = make_maintainer(session, username="kari")
-    login(client, "kari", "feil passord igjen")
-    assert login(client, "kari").status_code == 200
-    session.refresh(maintainer)
-    assert maintainer.failed_logins == 0 and maintainer.locked_until is None
+ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"  # documentation addresses (RFC 5737)
+
+
+@pytest.fixture
+def from_address(client: TestClient) -> Callable[[str], TestClient]:
+    """A client of the same app whose requests come from the given address (the app's overrides apply)."""
+    return lambda address: TestClient(app, client=(address, 50000))
+
+
+def test_login_locked_out_from_one_address_still_succeeds_from_another(
+    session: Session, strict_lockout: Settings, from_address: Callable[[str], TestClient]
+) -> None:
+    make_maintainer(session, username="kari")
+    attacker, owner = from_address(ATTACKER), from_address(OWNER)
+    for _ in range(strict_lockout.login_max_failures):
+        assert login(attacker, "kari", "feil passord igjen").status_code == 401
+    assert login(attacker, "kari").status_code == 401  # locked where the failures came from
+    assert login(owner, "kari").status_code == 200
+
+
+def test_login_past_the_username_limit_from_one_address_still_succeeds_from_another(
+    session: Session, from_address: Callable[[str], TestClient]
+) -> None:
+    make_maintainer(session, username="kari")
+    attacker, owner = from_address(ATTACKER), from_address(OWNER)
+    answers = [login(attacker, "kari", "feil passord igjen").status_code for _ in range(11)]
+    assert answers[-1] == 429  # the per-username limit (10 in 300 s) holds for the attacker's address
+    assert login(owner, "kari").status_code == 200
+
+
+def test_login_success_resets_the_failure_count(client: TestClient, session: Session, strict_lockout: Settings) -> None:
+    make_maintainer(session, username="kari")
+    for _ in range(2):
+        for _ in range(strict_lockout.login_max_failures - 1):
+            login(client, "kari", "feil passord igjen")
+        assert login(client, "kari").status_code == 200
 
 
 def test_login_deactivated_maintainer_is_401(client: TestClient, session: Session) -> None:

@@ -1,7 +1,8 @@
 """Who may call what: every admin route x {anonymous, maintainer of 9999, maintainer of Oslo, national}.
 
 Each case targets data of the example municipality 9999 (or, for ``national_only`` cases, the national
-catalogue). Expected: anonymous 401; the 9999 maintainer 2xx (403 on national-only cases); the Oslo
+catalogue, or a regional service of 9999 that reaches the chat of Oslo, a kommune the 9999 maintainer does
+not maintain). Expected: anonymous 401; the 9999 maintainer 2xx (403 on national-only cases); the Oslo
 maintainer 403; the national maintainer 2xx. A route registered under /api/v1/admin without a case
 here fails ``test_matrix_covers_every_admin_route``.
 """
@@ -26,10 +27,14 @@ ADMIN = "/api/v1/admin"
 IDENTITIES = ("anonymous", "home", "other", "national")
 
 
-def _import_file() -> dict[str, Any]:
-    service = ServiceIn.model_validate(service_data(key="oppdiktet-matrise-import"))
+def _import_file(**overrides: Any) -> dict[str, Any]:
+    service = ServiceIn.model_validate(service_data(key="oppdiktet-matrise-import", **overrides))
     document = CatalogueDocument(scope="municipal", kommune="9999", example=True, services=[service])
     return {"file": ("9999.yml", dump_yaml(document).encode("utf-8"), "application/yaml")}
+
+
+# A regional service of 9999 that would also show in the chat of Oslo (0301).
+INTO_OSLO = {"scope": "regional", "covers": ["9999", "0301"]}
 
 
 # An age band no real rule uses, so a new rule never clashes with the seeded routing tables.
@@ -46,11 +51,13 @@ class Case:
     files: Callable[[], Any] | None = None
     national_only: bool = False  # the national catalogue: a municipal maintainer is refused too
     target: str = "home"  # whose service or rule the {id} names: "home" (9999) or "national"
+    what: str = ""  # what sets the case apart from another on the same route
 
     @property
     def id(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.method} {self.route.removeprefix(ADMIN)}{'?' + query if query else ''} [{self.target}]"
+        what = f" {self.what}" if self.what else ""
+        return f"{self.method} {self.route.removeprefix(ADMIN)}{'?' + query if query else ''} [{self.target}]{what}"
 
     def expected(self, identity: str) -> int | str:
         if identity == "anonymous":
@@ -66,6 +73,8 @@ CASES = [
     Case("GET", f"{ADMIN}/services", {"national": "true"}, national_only=True),
     Case("POST", f"{ADMIN}/services", K, json=lambda: service_data(key="oppdiktet-matrise-ny")),
     Case("POST", f"{ADMIN}/services", json=lambda: service_data(scope="national"), national_only=True),
+    Case("POST", f"{ADMIN}/services", K, json=lambda: service_data(**INTO_OSLO), national_only=True, what="into 0301"),
+    Case("GET", f"{ADMIN}/regional-services", K),
     Case("GET", f"{ADMIN}/services/{{service_id}}"),
     Case("GET", f"{ADMIN}/services/{{service_id}}", national_only=True, target="national"),
     Case("PATCH", f"{ADMIN}/services/{{service_id}}", json=lambda: {"name": "Oppdiktet endret navn"}),
@@ -76,6 +85,7 @@ CASES = [
         national_only=True,
         target="national",
     ),
+    Case("PATCH", f"{ADMIN}/services/{{service_id}}", json=lambda: INTO_OSLO, national_only=True, what="into 0301"),
     Case("POST", f"{ADMIN}/services/{{service_id}}/deactivate"),
     Case("POST", f"{ADMIN}/services/{{service_id}}/restore"),
     Case("POST", f"{ADMIN}/services/{{service_id}}/verify", json=lambda: {"source": "Oppdiktet telefonsamtale"}),
@@ -100,6 +110,14 @@ CASES = [
     Case("PUT", f"{ADMIN}/absent-doors", K, json=lambda: [ABSENCE]),
     Case("POST", f"{ADMIN}/import", {**K, "dry_run": "true"}, files=_import_file),
     Case("POST", f"{ADMIN}/import", {**K, "dry_run": "false"}, files=_import_file),
+    Case(
+        "POST",
+        f"{ADMIN}/import",
+        {**K, "dry_run": "false"},
+        files=lambda: _import_file(**INTO_OSLO),
+        national_only=True,
+        what="into 0301",
+    ),
     Case("GET", f"{ADMIN}/export", K),
     Case("GET", f"{ADMIN}/export", {**K, "format": "csv"}),
     Case("GET", f"{ADMIN}/export", national_only=True),

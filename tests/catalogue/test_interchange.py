@@ -6,6 +6,8 @@ problems reports all of them.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from textwrap import dedent, indent
 
@@ -469,6 +471,38 @@ def test_dump_csv_then_parse_gives_same_services() -> None:
         )
     )
     assert parse_csv(dump_csv(doc)).services == doc.services
+
+
+FORMULA_STARTS = ["=", "+", "-", "@"]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_dump_csv_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(start: str) -> None:
+    name = f'{start}HYPERLINK("https://angriper.example","Klikk")'
+    doc = parse_yaml(yaml_file(service("prove-a", name=f"'{name}'", cost_note=f"'{start}1+1'")))
+    [row] = csv.DictReader(io.StringIO(dump_csv(doc)))
+    assert row["name"] == f"'{name}" and row["cost_note"] == f"'{start}1+1"
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_dump_csv_then_parse_gives_formula_like_text_back_unchanged(start: str) -> None:
+    doc = parse_yaml(yaml_file(service("prove-a", name=f"'{start}Helsesykepleier'", source=f"'{start}Testdata'")))
+    assert parse_csv(dump_csv(doc)).services == doc.services
+
+
+def test_dump_csv_then_parse_keeps_text_that_starts_with_an_apostrophe() -> None:
+    doc = parse_yaml(yaml_file(service("prove-a", name='"\'-Helsesykepleier"', source='"\'Testdata"')))
+    assert parse_csv(dump_csv(doc)).services == doc.services
+
+
+def test_parse_csv_reads_a_neutralised_phone_cell_without_its_apostrophe() -> None:
+    found = parse_csv(CSV_HEADER + CSV_ROW.replace("22 40 00 40", "'+47 22 40 00 40")).services[0]
+    assert found.phone == "22 40 00 40"
+
+
+def test_parse_csv_keeps_an_apostrophe_before_ordinary_text() -> None:
+    found = parse_csv(CSV_HEADER + CSV_ROW.replace("Helsesykepleier på Prøve", "'Ung helse")).services[0]
+    assert found.name == "'Ung helse"
 
 
 def test_csv_document_is_equal_to_yaml_document_of_same_services() -> None:

@@ -43,8 +43,9 @@ def _plain(value: str) -> bool:
         return False
 
 
-def texts(min_size: int, max_size: int, extra: str = " .,:!?()#%/&'\"-") -> st.SearchStrategy[str]:
-    """Plain one-line text as maintainers write it, with the punctuation YAML and CSV must quote."""
+def texts(min_size: int, max_size: int, extra: str = " .,:!?()#%/&'\"-=+@") -> st.SearchStrategy[str]:
+    """Plain one-line text as maintainers write it, with the punctuation YAML and CSV must quote (and that a
+    spreadsheet would read as the start of a formula, which the CSV export neutralises)."""
     raw = st.text(alphabet=_LETTERS + extra, min_size=min_size, max_size=max_size).map(str.strip)
     return raw.filter(lambda t: len(t) >= min_size and _plain(t))
 

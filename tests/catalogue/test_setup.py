@@ -89,7 +89,7 @@ def test_maintainer_add_creates_a_maintainer_who_can_log_in(
     from service_catalog.auth import authenticate
 
     with Session(get_engine()) as session:
-        who = authenticate(session, "kari", "et-langt-og-godt-passord", get_settings())
+        who = authenticate(session, "kari", "et-langt-og-godt-passord", get_settings(), address="127.0.0.1")
         assert who is not None and who.username == "kari"
 
 
@@ -106,7 +106,7 @@ def test_maintainer_demo_creates_the_example_maintainer_with_a_private_password_
     from service_catalog.auth import authenticate, municipalities_of
 
     with Session(get_engine()) as session:
-        who = authenticate(session, lines["username"], lines["password"], get_settings())
+        who = authenticate(session, lines["username"], lines["password"], get_settings(), address="127.0.0.1")
         assert who is not None and municipalities_of(session, who) == ["9999"]
 
 

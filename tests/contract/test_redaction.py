@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from veiviser_contract.redaction import is_fodselsnummer, redact
@@ -155,3 +156,93 @@ def test_d_number_is_a_fodselsnummer() -> None:
     number = _valid_from("540309", 0)  # 14 March 2009, day plus 40
     assert is_fodselsnummer(number)
     assert redact(f"d-nummer {number}") == "d-nummer [fødselsnummer]"
+
+
+# ---------------------------------------------------------------- names after a relation (issue 13, finding 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "stefaren min Per slår mamma når han har drukket",
+            "stefaren min [navn] slår mamma når han har drukket",
+        ),
+        ("læreren vår Kari Hansen sier at jeg er lat", "læreren vår [navn] sier at jeg er lat"),
+        ("bestevenninna mi Sara har sluttet å spise", "bestevenninna mi [navn] har sluttet å spise"),
+        (
+            "kjæresten min Jonas sjekker telefonen min hele tiden",
+            "kjæresten min [navn] sjekker telefonen min hele tiden",
+        ),
+        ("onkel Per kommer på besøk i helga og jeg gruer meg", "onkel [navn] kommer på besøk i helga og jeg gruer meg"),
+        ("faren til Emma er treneren vår og han er ekkel", "faren til [navn] er treneren vår og han er ekkel"),
+        ("venen min Ola seier at eg er rar", "venen min [navn] seier at eg er rar"),
+        ("min beste venn Ali flytter til Bergen", "min beste venn [navn] flytter til Bergen"),
+        ("my stepdad Mike yells at me every night", "my stepdad [navn] yells at me every night"),
+        ("my best friend Sarah stopped talking to me", "my best friend [navn] stopped talking to me"),
+    ],
+)
+def test_a_name_after_a_relation_becomes_a_placeholder(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stefaren min slår mamma",
+        "læreren min er streng og kontaktlæreren vår sa ingenting",
+        "mamma og pappa krangler hele tiden",
+        "vennen min i Oslo svarer ikke",
+        "kjæresten min Og jeg har slått opp",
+        "my friend I guess is sad too",
+        "bestevenninna mi sa at hun hater meg",
+    ],
+)
+def test_a_word_after_a_relation_that_is_not_a_name_is_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+# ---------------------------------------------------------------- foreign phone numbers (issue 13, finding 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "kompisen min i Sverige har nummer +46 70 123 45 67, kan dere ringe han?",
+            "kompisen min i Sverige har nummer [telefon], kan dere ringe han?",
+        ),
+        ("mamma sitt polske nummer er +48 512 345 678", "mamma sitt polske nummer er [telefon]"),
+        ("my mum's number is +44 7700 900123 if you need it", "my mum's number is [telefon] if you need it"),
+        ("ring søstera mi på 0046 70-123 45 67", "ring søstera mi på [telefon]"),
+        ("faren min bor i Tyskland, +4915112345678", "faren min bor i Tyskland, [telefon]"),
+        ("tante i Litauen: +370 612 34567", "tante i Litauen: [telefon]"),
+        ("onkelen min i Syria har +963 944 567 890", "onkelen min i Syria har [telefon]"),
+        ("pappa er i Ukraina, nummeret er +380 67 123 4567", "pappa er i Ukraina, nummeret er [telefon]"),
+    ],
+)
+def test_foreign_phone_numbers_become_placeholders(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+# phonenumbers reads a country's metadata the first time it meets one of its numbers: no deadline.
+@settings(deadline=None)
+@given(st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)), SAFE_TEXT)
+def test_every_countrys_mobile_number_written_internationally_is_removed(region: str, before: str) -> None:
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    assume(example is not None)
+    number = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    redacted = redact(f"{before} nummeret er {number}")
+    assert not re.search(r"\d{2}", redacted), redacted
+    assert "[telefon]" in redacted
+
+
+def test_national_service_numbers_stay_beside_a_foreign_number() -> None:
+    text = "ring 113, 116 123 eller 116 111, eller søstera mi på +46 70 123 45 67"
+    assert redact(text) == "ring 113, 116 123 eller 116 111, eller søstera mi på [telefon]"
+
+
+def test_a_fodselsnummer_is_still_a_fodselsnummer_beside_a_foreign_number() -> None:
+    number = _valid_from("010109", 0)
+    text = f"personnummeret mitt er {number} og mammas nummer er +48 512 345 678"
+    assert redact(text) == "personnummeret mitt er [fødselsnummer] og mammas nummer er [telefon]"

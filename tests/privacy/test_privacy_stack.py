@@ -59,6 +59,18 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(stack: Stack)
     assert EMAIL not in logs and CRISIS_WORDS not in logs and "får panikk på bussen" not in logs
 
 
+def test_a_foreign_number_and_a_name_after_a_relation_never_reach_the_tracker_store(stack: Stack) -> None:
+    # Issue 13: a Swedish mobile number was stored as sent, and so was a name that followed "stefaren min".
+    sender = uuid.uuid4().hex
+    stack.say("stefaren min Per roper hele tiden, søstera mi i Sverige har +46 70 123 45 67", sender=sender)
+
+    stored = json.dumps(_stored_events(stack, sender), ensure_ascii=False)
+
+    assert "stefaren min [navn] roper" in stored and "[telefon]" in stored
+    assert not re.search(r"\bPer\b", stored)
+    assert not re.search(r"70\D?123\D?45\D?67", stored)
+
+
 def test_too_long_message_gets_a_short_answer_with_113_and_never_reaches_the_model(stack: Stack) -> None:
     sender = uuid.uuid4().hex
     response = _post(stack, {"sender": sender, "message": "å" * 990 + f" ring {PHONE}"})

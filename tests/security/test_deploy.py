@@ -23,6 +23,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
+TRUSTED_PROXIES = REPO / "deploy" / "trusted-proxies.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -101,6 +102,34 @@ def test_secrets_come_from_the_environment_and_must_be_set() -> None:
     assert re.findall(r"postgresql://\w+:([^@]+)@", text) == ["${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"]
 
 
+def test_the_proxy_gets_its_list_of_trusted_terminators_and_the_backends_trust_the_proxy() -> None:
+    # How client addresses travel (deploy/nginx.conf, tests/security/test_forwarded_addresses.py).
+    services = _compose()["services"]
+    assert "./deploy/trusted-proxies.conf:/etc/nginx/trusted-proxies.conf:ro" in services["proxy"]["volumes"]
+    assert "include trusted-proxies.conf;" in NGINX_CONF.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*set_real_ip_from", TRUSTED_PROXIES.read_text(encoding="utf-8"), re.M)  # none by default
+    assert services["catalogue"]["environment"]["FORWARDED_ALLOW_IPS"]
+    assert services["rasa"]["environment"]["SANIC_PROXIES_COUNT"] == "1"
+
+
+def test_no_secret_is_on_a_command_line() -> None:
+    # Anyone on the host who can list processes (ps, /proc/<pid>/cmdline) reads a command line; secrets go in
+    # the environment (Rasa's API secret: bot/run_rasa.py reads RASA_JWT_SECRET, tests/bot/test_run_rasa.py).
+    for name, service in _compose()["services"].items():
+        command = service.get("command", [])
+        text = " ".join(command) if isinstance(command, list) else str(command)
+        assert not re.search(r"SECRET|PASSWORD|--jwt-secret", text), f"{name}: {text}"
+
+
+def test_rasa_runs_the_launcher_that_requires_a_secret_and_expiring_tokens() -> None:
+    rasa = _compose()["services"]["rasa"]
+    assert rasa["command"][:3] == ["python", "-m", "run_rasa"]
+    assert "--enable-api" in rasa["command"]
+    assert rasa["environment"]["RASA_JWT_SECRET"].startswith("${RASA_JWT_SECRET:?")
+    assert (REPO / "bot" / "run_rasa.py").exists()  # Dockerfile.rasa copies bot/ and puts it on PYTHONPATH
+    assert "PYTHONPATH=/app/bot" in (REPO / "Dockerfile.rasa").read_text(encoding="utf-8")
+
+
 def test_nginx_config_sets_headers_rate_limits_chat_and_hides_rasas_api() -> None:
     conf = NGINX_CONF.read_text(encoding="utf-8")
     for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
@@ -117,6 +146,7 @@ def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
     assert NGINX is not None
     conf = tmp_path / "nginx.conf"
     conf.write_text(NGINX_CONF.read_text(encoding="utf-8").replace("/tmp/nginx", str(tmp_path / "nginx")))
+    shutil.copy(TRUSTED_PROXIES, tmp_path / "trusted-proxies.conf")
     result = subprocess.run(
         [NGINX, "-t", "-q", "-p", str(tmp_path), "-c", str(conf), "-g", f"error_log {tmp_path / 'error.log'};"],
         capture_output=True,

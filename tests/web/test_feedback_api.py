@@ -6,7 +6,7 @@ Real database, real HTTP (in-process), one behaviour each.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,9 @@ from sqlmodel import Session, func, select
 from service_catalog.cli import main
 from service_catalog.config import get_settings
 from service_catalog.db import get_engine
-from service_catalog.feedback import prune_shared_messages, today
+from service_catalog.feedback import prune, today
 from service_catalog.migrate import upgrade
-from service_catalog.models import Feedback, SharedMessage
+from service_catalog.models import Feedback, LabCase, SharedMessage
 
 ANSWER: dict[str, Any] = {"need": "nedstemthet", "doors": ["helsesykepleier", "fastlege"], "helpful": True}
 SHARE: dict[str, Any] = {**ANSWER, "text": "jeg er så lei meg", "consent": True}
@@ -29,7 +29,7 @@ ORIGIN = "https://www.eksempel.kommune.example"
 
 @pytest.fixture
 def origins(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Settings read again after the test sets VEIVISER_FEEDBACK_ORIGINS, and again after it ends."""
+    """Settings read again after the test sets VEIVISER_CHAT_ORIGINS, and again after it ends."""
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()
@@ -113,6 +113,28 @@ def test_share_for_an_urgent_need_is_refused_and_stores_nothing(client: TestClie
     assert _count(session, SharedMessage) == before
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg orker ikke mer, vil ikke leve lenger",
+        "pappa slår mamma nå og jeg er redd",
+        "har tatt 20 paracet og føler meg rar",
+        "vil bare forsvinne",
+        "i want to kill myself",
+        "chcę umrzeć",
+    ],
+    ids=["suicidal", "violence-now", "overdose", "maybe", "english", "polish"],
+)
+def test_share_with_crisis_words_is_refused_whatever_need_the_client_names(
+    client: TestClient, session: Session, text: str
+) -> None:
+    before = _count(session, SharedMessage)
+    response = client.post("/api/v1/feedback/share", json={**SHARE, "need": "skolestress", "text": text})
+    assert response.status_code == 422
+    assert text.split()[1] not in response.text  # the error never echoes the message
+    assert _count(session, SharedMessage) == before
+
+
 def test_share_without_consent_is_refused(client: TestClient, session: Session) -> None:
     before = _count(session, SharedMessage)
     assert client.post("/api/v1/feedback/share", json={**SHARE, "consent": False}).status_code == 422
@@ -154,12 +176,12 @@ def test_prune_deletes_shared_messages_older_than_90_days_only(session: Session)
     )
     session.add_all([old, edge])
     session.commit()
-    assert prune_shared_messages(session, settings) >= 1
+    assert prune(session, settings).shared_messages >= 1
     texts = set(session.exec(select(SharedMessage.text)).all())
     assert "gammel" not in texts and "grense" in texts
 
 
-def test_cli_feedback_prune_deletes_old_shared_messages(
+def test_cli_feedback_prune_deletes_old_shared_messages_and_test_cases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prune.db'}")
@@ -173,53 +195,82 @@ def test_cli_feedback_prune_deletes_old_shared_messages(
             for age, text in ((200, "gammel"), (1, "ny")):
                 day = now - timedelta(days=age)
                 db.add(SharedMessage(day=day, text=text, need="sorg", doors=["ung_no"], helpful=True))
+            for age, text in ((400, "gammelt tilfelle"), (10, "nytt tilfelle")):
+                made = datetime.now(UTC) - timedelta(days=age)
+                db.add(LabCase(text=text, need="sorg", doors=[], created_by="t", created_at=made))
             db.commit()
         assert main(["feedback", "prune"]) == 0
-        assert "deleted (older than 90 days): 1" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "shared messages deleted (older than 90 days): 1" in out
+        assert "test cases deleted (older than 365 days): 1" in out
         with Session(engine) as db:
             assert db.exec(select(SharedMessage.text)).all() == ["ny"]
+            assert db.exec(select(LabCase.text)).all() == ["nytt tilfelle"]
         engine.dispose()
     finally:
         get_settings.cache_clear()
         get_engine.cache_clear()
 
 
-# ---------------------------------------------------------------- CORS
+# ---------------------------------------------------------------- CORS: the sites that embed the chat (issue 13)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/feedback", "/api/v1/feedback/share"])
-def test_preflight_from_any_site_is_allowed_by_default(
-    client: TestClient, origins: pytest.MonkeyPatch, path: str
-) -> None:
-    origins.delenv("VEIVISER_FEEDBACK_ORIGINS", raising=False)
-    response = client.options(
+def _preflight(client: TestClient, path: str = "/api/v1/feedback", origin: str = ORIGIN) -> Any:
+    return client.options(
         path,
         headers={
-            "Origin": ORIGIN,
+            "Origin": origin,
             "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "content-type",
         },
     )
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feedback", "/api/v1/feedback/share"])
+def test_by_default_no_other_site_may_post(
+    client: TestClient, session: Session, origins: pytest.MonkeyPatch, path: str
+) -> None:
+    origins.delenv("VEIVISER_CHAT_ORIGINS", raising=False)
+    assert "access-control-allow-origin" not in _preflight(client, path).headers
+    before = _count(session, SharedMessage), _count(session, Feedback)
+
+    response = client.post(path, json=SHARE if path.endswith("share") else ANSWER, headers={"Origin": ORIGIN})
+
+    assert response.status_code == 403
+    assert "access-control-allow-origin" not in response.headers
+    assert (_count(session, SharedMessage), _count(session, Feedback)) == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feedback", "/api/v1/feedback/share"])
+def test_preflight_from_a_site_that_embeds_the_chat_names_it(
+    client: TestClient, origins: pytest.MonkeyPatch, path: str
+) -> None:
+    origins.setenv("VEIVISER_CHAT_ORIGINS", f"https://annen.example, {ORIGIN}")
+    response = _preflight(client, path)
     assert response.status_code == 204
-    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert response.headers["vary"] == "Origin"
     assert "POST" in response.headers["access-control-allow-methods"]
     assert "content-type" in response.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-credentials" not in response.headers
 
 
-def test_preflight_from_a_listed_site_names_it(client: TestClient, origins: pytest.MonkeyPatch) -> None:
-    origins.setenv("VEIVISER_FEEDBACK_ORIGINS", f"https://annen.example, {ORIGIN}")
-    response = client.options("/api/v1/feedback", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
-    assert response.headers["access-control-allow-origin"] == ORIGIN
-    assert response.headers["vary"] == "Origin"
-
-
-def test_post_from_an_unlisted_site_gets_no_cors_answer_and_stores_nothing(
+def test_post_from_a_site_that_embeds_the_chat_is_stored(
     client: TestClient, session: Session, origins: pytest.MonkeyPatch
 ) -> None:
-    origins.setenv("VEIVISER_FEEDBACK_ORIGINS", "https://annen.example")
-    preflight = client.options("/api/v1/feedback", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
-    assert "access-control-allow-origin" not in preflight.headers
+    origins.setenv("VEIVISER_CHAT_ORIGINS", ORIGIN)
+    before = _count(session, Feedback)
+    response = client.post("/api/v1/feedback", json=ANSWER, headers={"Origin": ORIGIN})
+    assert response.status_code == 201
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert _count(session, Feedback) == before + 1
+
+
+def test_post_from_a_site_that_does_not_embed_the_chat_gets_no_cors_answer_and_stores_nothing(
+    client: TestClient, session: Session, origins: pytest.MonkeyPatch
+) -> None:
+    origins.setenv("VEIVISER_CHAT_ORIGINS", "https://annen.example")
+    assert "access-control-allow-origin" not in _preflight(client).headers
     before = _count(session, Feedback)
     response = client.post("/api/v1/feedback", json=ANSWER, headers={"Origin": ORIGIN})
     assert response.status_code == 403
@@ -230,16 +281,28 @@ def test_post_from_an_unlisted_site_gets_no_cors_answer_and_stores_nothing(
 def test_post_from_this_catalogues_own_page_is_allowed_whatever_the_list(
     client: TestClient, origins: pytest.MonkeyPatch
 ) -> None:
-    origins.setenv("VEIVISER_FEEDBACK_ORIGINS", "https://annen.example")
+    origins.delenv("VEIVISER_CHAT_ORIGINS", raising=False)
     response = client.post("/api/v1/feedback", json=ANSWER, headers={"Origin": "http://testserver"})
     assert response.status_code == 201
 
 
+def test_any_site_may_post_only_when_the_chat_origins_say_so(client: TestClient, origins: pytest.MonkeyPatch) -> None:
+    origins.setenv("VEIVISER_CHAT_ORIGINS", "*")
+    assert _preflight(client).headers["access-control-allow-origin"] == "*"
+
+
+def test_feedback_origins_is_no_longer_a_setting(client: TestClient, origins: pytest.MonkeyPatch) -> None:
+    # The widget posts feedback from the pages that embed the chat: VEIVISER_CHAT_ORIGINS is the one list.
+    origins.delenv("VEIVISER_CHAT_ORIGINS", raising=False)
+    origins.setenv("VEIVISER_FEEDBACK_ORIGINS", "*")
+    assert "access-control-allow-origin" not in _preflight(client).headers
+
+
 def test_cors_answer_is_on_errors_too(client: TestClient, origins: pytest.MonkeyPatch) -> None:
-    origins.delenv("VEIVISER_FEEDBACK_ORIGINS", raising=False)
+    origins.setenv("VEIVISER_CHAT_ORIGINS", ORIGIN)
     response = client.post("/api/v1/feedback", json={**ANSWER, "need": "x"}, headers={"Origin": ORIGIN})
     assert response.status_code == 422
-    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-origin"] == ORIGIN
 
 
 def test_other_endpoints_answer_no_cors(client: TestClient) -> None:

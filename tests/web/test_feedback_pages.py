@@ -6,7 +6,7 @@ Real database, real HTTP (in-process), one behaviour each; forms are posted the 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -183,3 +183,86 @@ def test_loading_the_page_deletes_shared_messages_past_retention(nina: TestClien
     assert "for gammel" not in page.text
     session.expire_all()
     assert session.get(SharedMessage, old.id) is None
+
+
+# ---------------------------------------------------------------- no message text in the audit log (issue 13)
+
+
+def _audited_text(session: Session) -> str:
+    """Everything the audit log holds about shared messages and test cases, as one string."""
+    entries = session.exec(select(AuditEntry).where(col(AuditEntry.entity).in_(["lab_case", "shared_message"]))).all()
+    return " ".join(f"{e.before} {e.after}" for e in entries)
+
+
+def _press(client: TestClient, session: Session, path: str, action: str) -> AuditEntry:
+    """Post a button's form on the feedback page, as a browser does; the audit entry ``action`` it wrote."""
+    page = client.get("/admin/feedback")
+    client.post(path, data={"csrf_token": csrf(page.text)})
+    session.expire_all()
+    entry = session.exec(
+        select(AuditEntry).where(col(AuditEntry.action) == action).order_by(col(AuditEntry.id).desc())
+    ).first()
+    assert entry is not None, f"no {action} in the audit log"
+    return entry
+
+
+def test_making_a_test_case_puts_no_message_text_in_the_audit_log(nina: TestClient, session: Session) -> None:
+    message = _shared(session, "moren min drikker hver helg og jeg tør ikke si det til noen")
+
+    created = _press(nina, session, f"/admin/feedback/shared/{message.id}/testcase", "lab_case.create")
+
+    assert created.after is not None and created.after["need"] == "ensomhet"
+    assert "drikker" not in _audited_text(session)
+
+
+def test_deleting_a_test_case_puts_no_message_text_in_the_audit_log(nina: TestClient, session: Session) -> None:
+    case = LabCase(text="jeg blir mobbet i gymtimen hver uke", need="mobbing", doors=[], created_by="t")
+    session.add(case)
+    session.commit()
+
+    deleted = _press(nina, session, f"/admin/feedback/testcases/{case.id}/delete", "lab_case.delete")
+
+    assert deleted.before is not None and deleted.before["need"] == "mobbing"
+    assert "gymtimen" not in _audited_text(session)
+
+
+# ---------------------------------------------------------------- retention of test cases (issue 13)
+
+
+def test_loading_the_page_deletes_test_cases_past_their_retention(nina: TestClient, session: Session) -> None:
+    days = get_settings().lab_case_days
+    old = LabCase(
+        text="for gammelt testtilfelle", need="sorg", doors=[], created_by="t",
+        created_at=datetime.now(UTC) - timedelta(days=days + 1),
+    )  # fmt: skip
+    young = LabCase(
+        text="ungt testtilfelle", need="sorg", doors=[], created_by="t",
+        created_at=datetime.now(UTC) - timedelta(days=days - 1),
+    )  # fmt: skip
+    session.add_all([old, young])
+    session.commit()
+
+    page = nina.get("/admin/feedback")
+
+    assert "for gammelt testtilfelle" not in page.text and "ungt testtilfelle" in page.text
+    session.expire_all()
+    assert session.get(LabCase, old.id) is None and session.get(LabCase, young.id) is not None
+
+
+def test_pruning_removes_message_text_that_older_versions_put_in_the_audit_log(
+    nina: TestClient, session: Session
+) -> None:
+    # Before issue 13 the audit log kept each test case's text when the case was made and when it was deleted.
+    session.add(
+        AuditEntry(
+            actor="nina.nasjonal", action="lab_case.delete", entity="lab_case", entity_id="41",
+            before={"text": "faren min slår meg når han er full", "need": "vold_hjemme", "doors": []}, after=None,
+        )
+    )  # fmt: skip
+    session.commit()
+
+    nina.get("/admin/feedback")
+
+    session.expire_all()
+    entry = session.exec(select(AuditEntry).where(col(AuditEntry.entity_id) == "41")).one()
+    assert entry.before == {"need": "vold_hjemme", "doors": []}

@@ -238,6 +238,27 @@ def test_service_list_filters_by_text_and_marks_rows_with_the_key(kari: TestClie
     assert 'data-service-key="oppdiktet-ikke-meg"' not in response.text
 
 
+def test_service_list_shows_regional_services_of_others_that_reach_my_chat(kari: TestClient, session: Session) -> None:
+    make_service(session, kommune="9998", scope="regional", covers=["9998", "9999"], name="Oppdiktet nabotjeneste")
+    make_service(session, kommune="9998", scope="regional", covers=["9998"], name="Oppdiktet bare naboen")
+    page = kari.get("/admin/services").text
+    section = page[page.index('id="regionale"') :]
+    assert "Oppdiktet nabotjeneste" in section and "9998" in section
+    assert "Oppdiktet bare naboen" not in page
+
+
+def test_regional_service_form_covering_a_kommune_not_mine_is_refused_and_saves_nothing(
+    kari: TestClient, session: Session
+) -> None:
+    service = make_service(session, key="oppdiktet-region", scope="regional", covers=["9999"])
+    before = audit_count(session)
+    response = _edit(kari, service.id, covers="9999, 0301")
+    assert response.status_code == 422
+    assert 'id="e-covers"' in response.text and "0301" in response.text
+    session.refresh(service)
+    assert [a.kommunenummer for a in service.areas] == ["9999"] and audit_count(session) == before
+
+
 # ---------------------------------------------------------------- editing a service
 
 
@@ -411,6 +432,17 @@ def test_import_preview_lists_the_problems_with_line_and_field(kari: TestClient,
     assert response.status_code == 422
     assert "kan ikke importeres" in response.text and "services[0].phone" in response.text
     assert "<td>9</td>" in response.text
+
+
+def test_import_preview_refuses_a_regional_service_covering_a_kommune_not_mine(
+    kari: TestClient, session: Session
+) -> None:
+    service = make_service(session, key="oppdiktet-region", scope="regional", covers=["9999"])
+    into_oslo = service_to_in(service).model_copy(update={"covers": ["9999", "0301"]})
+    document = CatalogueDocument(scope="municipal", kommune="9999", example=True, services=[into_oslo])
+    response = _upload(kari, dump_yaml(document))
+    assert response.status_code == 422 and "services[0].covers[1]" in response.text and "0301" in response.text
+    assert "/admin/import/confirm" not in response.text
 
 
 def test_import_of_a_broken_file_changes_nothing(kari: TestClient, session: Session) -> None:

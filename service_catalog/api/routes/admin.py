@@ -137,6 +137,16 @@ def list_services(
     return ServicesPublic(data=[catalog.service_to_public(s) for s in services], count=count)
 
 
+@router.get("/regional-services")
+def list_regional_services(
+    *, session: SessionDep, kommuner: VisibleKommuner, active: bool | None = True, limit: Limit = 50, offset: Offset = 0
+) -> ServicesPublic:
+    """Regional services of other catalogues that show in your kommuner's chat (``?kommune=`` for one); read only."""
+    services = catalog.regional_services_reaching(session, kommuner, active=active)
+    page = services[offset : offset + limit]
+    return ServicesPublic(data=[catalog.service_to_public(s) for s in page], count=len(services))
+
+
 @router.post("/services", status_code=201)
 def create_service(
     *, session: SessionDep, maintainer: MaintainerDep, scope: EditableScope, service_in: ServiceIn

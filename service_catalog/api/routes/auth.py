@@ -36,8 +36,9 @@ def login(
 ) -> Token:
     """Exchange a maintainer's username and password for a bearer token (429 after too many attempts)."""
     ratelimit.check_login(request, form.username, settings)
-    maintainer = auth.authenticate(session, form.username, form.password, settings)
-    session.commit()  # a failed attempt counts towards the lockout even though the answer is a refusal
+    address = ratelimit.client_address(request)
+    maintainer = auth.authenticate(session, form.username, form.password, settings, address=address)
+    session.commit()  # a password hash rewritten with today's parameters
     if maintainer is None:
         raise Unauthorized(auth.LOGIN_FAILED)
     return Token(

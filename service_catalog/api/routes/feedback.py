@@ -1,8 +1,9 @@
 """``POST /api/v1/feedback`` and ``/feedback/share``: "Var dette til hjelp?" from the chat widget, no login.
 
-The widget runs on municipalities' own sites, so these two endpoints (and only these) answer CORS: the
-origins in ``VEIVISER_FEEDBACK_ORIGINS`` (default ``*``) may post, never with credentials, and this
-catalogue's own pages always may. No cookie is read or set.
+The widget runs on municipalities' own sites, so these two endpoints (and only these) answer CORS: the sites
+that embed the chat (``VEIVISER_CHAT_ORIGINS``; none by default) may post, never with credentials, and this
+catalogue's own pages always may. Posts from any other site are refused (403) and nothing is stored. No cookie
+is read or set.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ PREFLIGHT_MAX_AGE = "600"
 def allowed_origin(request: Request) -> str | None:
     """The value for ``Access-Control-Allow-Origin``, or None when the request's origin may not post."""
     origin = request.headers.get("origin")
-    allowed = get_settings().feedback_origin_list
+    allowed = get_settings().chat_origin_list
     if "*" in allowed:
         return "*"
     if origin is None:
         return None
-    if origin.rstrip("/") in allowed or urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower():
+    if (
+        origin.rstrip("/").lower() in allowed
+        or urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+    ):
         return origin
     return None
 
@@ -97,7 +101,7 @@ def post_feedback(
 def share(
     *, request: Request, session: SessionDep, settings: SettingsDep, vocabulary: VocabularyDep, shared: ShareIn
 ) -> SharedPublic:
-    """Store a message its writer chose to share, redacted of personal data (422 for urgent needs)."""
+    """Store a message its writer chose to share, redacted of personal data (422 for urgent needs, crisis words)."""
     _refuse_other_sites(request)
     ratelimit.check_feedback(request, settings)
     row = feedback.share_message(session, settings, vocabulary, shared)

@@ -3,7 +3,7 @@
 Counts carry no kommune and no personal data, so every maintainer sees all of them. Shared messages carry
 no kommune either, so they cannot be scoped to one: only national maintainers see them, turn them into
 test cases or delete them, and only they see and download the test cases. Loading the page deletes shared
-messages past their retention time, as ``veiviser feedback prune`` does.
+messages and test cases past their retention time, as ``veiviser feedback prune`` does.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def feedback_page(
     melding: Annotated[str, Query(max_length=30)] = "",
 ) -> Response:
     """Counts per need and door for the last 30 days and all time; shared messages and cases for national."""
-    feedback.prune_shared_messages(session, settings)
+    feedback.prune(session, settings)
     national = who.maintainer.is_national
     since = feedback.today(settings) - timedelta(days=feedback.RECENT_DAYS - 1)
     return render(
@@ -63,6 +63,7 @@ def feedback_page(
         messages=feedback.shared_messages(session) if national else [],
         cases=feedback.lab_cases(session) if national else [],
         retention_days=settings.shared_message_days,
+        case_retention_days=settings.lab_case_days,
         doors=vocabulary.doors,
     )
 

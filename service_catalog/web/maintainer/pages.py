@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service_catalog.auth import authenticate, create_access_token
 from service_catalog.deps import SessionDep, SettingsDep
-from service_catalog.ratelimit import TooManyRequests, check_login
+from service_catalog.ratelimit import TooManyRequests, check_login, client_address
 from service_catalog.web.maintainer import audit, feedback, lab, routing, services, transfer
 from service_catalog.web.maintainer.rendering import PageRoute, redirect, render
 from service_catalog.web.maintainer.session import (
@@ -82,8 +82,8 @@ def login(*, request: Request, session: SessionDep, settings: SettingsDep, form:
         response = _login_form(request, settings, error=wait, username=username, status=429)
         response.headers["Retry-After"] = str(refused.retry_after)
         return response
-    maintainer = authenticate(session, username, password, settings)
-    session.commit()  # the failure count and lock are kept either way
+    maintainer = authenticate(session, username, password, settings, address=client_address(request))
+    session.commit()  # a password hash rewritten with today's parameters
     if maintainer is None:
         return _login_form(request, settings, error=LOGIN_REFUSED, username=username, status=401)
     response = redirect("/services")

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from service_catalog import catalog, maintenance
 from service_catalog.auth import visible_kommuner
 from service_catalog.deps import ItemId, SessionDep, SettingsDep, VocabularyDep
-from service_catalog.errors import CatalogError, Conflict
+from service_catalog.errors import CatalogError, Conflict, NotYourChat
 from service_catalog.models import Maintainer, Municipality, Service
 from service_catalog.models.service import Cost, ServiceIn, ServiceUpdate
 from service_catalog.vocabulary import Scope, Vocabulary
@@ -105,11 +105,14 @@ def service_list(
     )
     filters = {"kommune": kommune, "door": door, "q": q, "status": status}
     pages = max(1, -(-count // PAGE_SIZE))
+    # Regional services of other catalogues that show in these kommuners' chat: shown, never editable here.
+    reaching = catalog.regional_services_reaching(session, kommuner) if kommuner else []
     return render(
         request,
         "services.html",
         who,
         services=services,
+        reaching=reaching,
         count=count,
         filters=filters,
         side=side,
@@ -218,6 +221,12 @@ def _example(session: Session, scope: str | None) -> bool:
 def _refusal(refused: CatalogError, errors: FormErrors) -> None:
     if isinstance(refused, Conflict):
         errors.add("key", "Det finnes allerede en tjeneste med denne nøkkelen. Velg en annen.")
+    elif isinstance(refused, NotYourChat):
+        errors.add(
+            "covers",
+            "Du kan bare legge tjenesten inn i chatten til kommuner du har ansvar for "
+            f"({', '.join(refused.kommuner)} er ikke din). Be forvalteren der, eller en nasjonal forvalter, om det.",
+        )
     elif refused.message.startswith("covers:"):
         errors.add("covers", "Ett eller flere av kommunenumrene finnes ikke i kommunelisten.")
     else:
