@@ -399,6 +399,7 @@ def candidate_of(service: Service) -> Candidate:
         address=address_of(service),
         map_url=map_url(service),
         open_24_7=service.open_24_7,
+        closed_on_holidays=service.closed_on_holidays,
         intervals=tuple(intervals_of(service)),
         closed_dates=frozenset(c.date for c in service.closed_dates),
         age_min=service.age_min,

@@ -53,18 +53,19 @@ FieldPath = tuple[PathPart, ...]
 TOP_LEVEL_KEYS = ("format", "scope", "kommune", "example", "services", "absent_doors", "routing")
 SERVICE_KEYS = (
     "key", "door", "name", "description", "scope", "covers", "phone", "sms", "chat_url", "url", "email",
-    "address", "open_24_7", "hours", "closed_dates", "age_min", "age_max", "referral_required", "cost",
-    "cost_note", "anonymous", "languages", "source", "last_verified", "active",
+    "address", "open_24_7", "closed_on_holidays", "hours", "closed_dates", "age_min", "age_max",
+    "referral_required", "cost", "cost_note", "anonymous", "languages", "source", "last_verified", "active",
 )  # fmt: skip
 ABSENCE_KEYS = ("door", "note", "source", "last_verified")
 RULE_KEYS = ("need", "urgency", "doors", "age_min", "age_max", "note")
 CSV_COLUMNS = (
     "kommune", "example", "key", "door", "name", "description", "scope", "covers", "phone", "sms", "chat_url",
-    "url", "email", "street", "postal_code", "city", "open_24_7", "hours", "closed_dates", "age_min", "age_max",
-    "referral_required", "cost", "cost_note", "anonymous", "languages", "source", "last_verified", "active",
+    "url", "email", "street", "postal_code", "city", "open_24_7", "closed_on_holidays", "hours", "closed_dates",
+    "age_min", "age_max", "referral_required", "cost", "cost_note", "anonymous", "languages", "source",
+    "last_verified", "active",
 )  # fmt: skip
 CSV_REQUIRED = ("kommune", "key", "door", "name", "source", "last_verified")
-_CSV_BOOLEANS = ("example", "open_24_7", "referral_required", "anonymous", "active")
+_CSV_BOOLEANS = ("example", "open_24_7", "closed_on_holidays", "referral_required", "anonymous", "active")
 _CSV_LISTS = ("covers", "languages")
 _ADDRESS = ("street", "postal_code", "city")
 # The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), and the
@@ -791,6 +792,7 @@ def _service_fields(s: ServiceIn) -> dict[str, Any]:
         "email": s.email,
         "address": _FlowMap(s.address.model_dump()) if s.address else None,
         "open_24_7": s.open_24_7,
+        "closed_on_holidays": s.closed_on_holidays,
         "hours": {day: _Flow(ranges) for day, ranges in s.hours.items()},
         "closed_dates": [
             _FlowMap({"date": c.date, "note": c.note} if c.note else {"date": c.date}) for c in s.closed_dates

@@ -18,6 +18,7 @@ from service_catalog.field_types import phone_href, sms_href
 from service_catalog.models.route import DoorOut, Excluded
 from service_catalog.models.service import Address
 from service_catalog.opening_hours import Interval, format_week, opening_state
+from service_catalog.public_holidays import public_holidays
 from service_catalog.vocabulary import Lang, Scope, Urgency, Vocabulary, split_rule_door
 
 _SCOPE_ORDER = {Scope.municipal: 0, Scope.regional: 1, Scope.national: 2}
@@ -66,6 +67,7 @@ class Candidate:
     address: Address | None = None
     map_url: str | None = None
     open_24_7: bool = False
+    closed_on_holidays: bool = False
     intervals: tuple[Interval, ...] = ()
     closed_dates: frozenset[date] = frozenset()
     age_min: int | None = None
@@ -203,7 +205,8 @@ def _reaches(c: Candidate, kommunenummer: str | None) -> bool:
 
 
 def _door_from_service(c: Candidate, label: str, at: datetime, kommunenummer: str | None) -> DoorOut:
-    state = opening_state(c.intervals, at, closed_dates=c.closed_dates, always_open=c.open_24_7)
+    closed = c.closed_dates | public_holidays(at.year, at.year + 1) if c.closed_on_holidays else c.closed_dates
+    state = opening_state(c.intervals, at, closed_dates=closed, always_open=c.open_24_7)
     # No weekly hours and not 24/7 means the hours are unknown, which is not the same as closed.
     hours_known = c.open_24_7 or bool(c.intervals)
     why = {

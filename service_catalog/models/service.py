@@ -65,6 +65,10 @@ class ServiceFields(SQLModel):
     url: HttpsUrl | None = Field(default=None, max_length=500)
     email: Email | None = Field(default=None, max_length=200)
     open_24_7: bool = False
+    closed_on_holidays: bool = Field(
+        default=True,
+        description="Closed on Norwegian public holidays (17. mai, Easter, Christmas …); not read when open_24_7",
+    )
     age_min: Age | None = None
     age_max: Age | None = None
     referral_required: bool = False
@@ -183,6 +187,7 @@ class ServiceUpdate(SQLModel):
     address: Address | None = None
     covers: list[Kommunenummer] | None = Field(default=None, max_length=400)
     open_24_7: bool | None = None
+    closed_on_holidays: bool | None = None
     hours: dict[Weekday, list[str]] | None = None
     closed_dates: list[ClosedDateIn] | None = Field(default=None, max_length=400)
     age_min: Age | None = None

@@ -30,7 +30,7 @@ TEXT_FIELDS = (
     "street", "postal_code", "city", "age_min", "age_max", "cost", "cost_note", "languages", "source",
     "last_verified",
 )  # fmt: skip
-CHECKBOXES = ("open_24_7", "referral_required", "anonymous")
+CHECKBOXES = ("open_24_7", "closed_on_holidays", "referral_required", "anonymous")
 OPTIONAL = ("phone", "sms", "chat_url", "url", "email", "cost_note", "age_min", "age_max")
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.]?(\d{2}))?\s*$")
 
