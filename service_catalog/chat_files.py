@@ -129,7 +129,10 @@ def national_cache(vocabulary: Vocabulary, answers: dict[tuple[str, Lang], Route
 
 def crisis_payload(answer: RouteAnswer) -> dict[str, Any]:
     """The doors of an urgent need's crisis reply: its national services open around the clock, in rule order."""
-    doors = [d for d in answer.doors if not d.generic and d.scope == Scope.national and d.open_24_7]
+    # From every door the rule gives: the six-door cap of the chat's answer counts generic doors (barnevernvakt)
+    # that a crisis reply leaves out, and must not push a 24/7 line such as 116 117 off it.
+    every = [*answer.doors, *answer.not_shown]
+    doors = [d for d in every if not d.generic and d.scope == Scope.national and d.open_24_7]
     if not doors:
         raise GenerationError(f"the routing rule for {answer.need} names no national door open 24/7")
     return {
